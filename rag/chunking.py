@@ -1,0 +1,125 @@
+"""Split an issue's articles into sentence-aware, overlapping passages.
+
+Sizes are counted with the embedding model's own tokenizer (a `count_tokens` callable),
+because a model such as all-MiniLM-L6-v2 reads 256 word pieces and silently drops the
+rest: no passage, title included, may exceed `max_tokens`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rag.ingest import Document
+from rag.passages import Passage, passage_id
+
+TokenCounter = Callable[[str], int]
+
+
+@dataclass(frozen=True)
+class ChunkerSettings:
+    target_tokens: int  # a passage closes once it reaches this size
+    max_tokens: int  # hard limit of the embedding model, title included
+    overlap_sentences: int  # sentences repeated at the start of the next passage
+
+    def as_dict(self) -> dict[str, int]:
+        return {"target_tokens": self.target_tokens, "max_tokens": self.max_tokens, "overlap_sentences": self.overlap_sentences}
+
+
+@lru_cache(maxsize=1)
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+
+
+def sentence_spans(text: str, offset: int) -> list[tuple[int, int]]:
+    """Character spans of the sentences of one block, shifted by `offset`."""
+    spans: list[tuple[int, int]] = []
+    for paragraph in re.finditer(r"[^\n]+", text):
+        cursor = paragraph.start()
+        for piece in _segmenter().segment(paragraph.group(0)):
+            sentence = piece.sent
+            begin = text.find(sentence.strip(), cursor)
+            if begin < 0 or not sentence.strip():
+                continue
+            end = begin + len(sentence.strip())
+            spans.append((offset + begin, offset + end))
+            cursor = end
+    return spans
+
+
+def _split_long(text: str, start: int, end: int, budget: int, count: TokenCounter) -> list[tuple[int, int]]:
+    """Cut a sentence longer than the budget at word boundaries."""
+    pieces: list[tuple[int, int]] = []
+    words = [(m.start() + start, m.end() + start) for m in re.finditer(r"\S+", text[start:end])]
+    piece_start = 0
+    while piece_start < len(words):
+        lo, hi = piece_start + 1, len(words)
+        while lo < hi:  # the longest run of words that fits
+            mid = (lo + hi + 1) // 2
+            if count(text[words[piece_start][0] : words[mid - 1][1]]) <= budget:
+                lo = mid
+            else:
+                hi = mid - 1
+        pieces.append((words[piece_start][0], words[lo - 1][1]))
+        piece_start = lo
+    return pieces
+
+
+def chunk_document(document: Document, settings: ChunkerSettings, count: TokenCounter) -> list[Passage]:
+    """All passages of one issue, in reading order, never crossing an article boundary."""
+    passages: list[Passage] = []
+    text = document.text
+    meta = document.metadata
+    for section in document.sections:
+        title = section.title
+        budget = settings.max_tokens - count(title + "\n")
+        spans: list[tuple[int, int]] = []
+        for start, end in sentence_spans(text[section.start : section.end], section.start):
+            if count(text[start:end]) > budget:
+                spans.extend(_split_long(text, start, end, budget, count))
+            else:
+                spans.append((start, end))
+        for start, end in _group(spans, text, settings, budget, count):
+            body = text[start:end]
+            passages.append(
+                Passage(
+                    id=passage_id(document.doc_id, start, body),
+                    doc_id=document.doc_id,
+                    issue=meta.label,
+                    series=meta.series,
+                    number=meta.number,
+                    date_start=meta.period_start.isoformat() if meta.period_start else None,
+                    date_end=meta.period_end.isoformat() if meta.period_end else None,
+                    date_label=meta.date_label,
+                    title=title,
+                    start=start,
+                    end=end,
+                    text=body,
+                )
+            )
+    return passages
+
+
+def _group(
+    spans: list[tuple[int, int]], text: str, settings: ChunkerSettings, budget: int, count: TokenCounter
+) -> list[tuple[int, int]]:
+    """Greedy packing of sentences up to the target, with sentence overlap between passages."""
+    groups: list[tuple[int, int]] = []
+    first = 0
+    while first < len(spans):
+        last = first
+        while last + 1 < len(spans):
+            candidate = count(text[spans[first][0] : spans[last + 1][1]])
+            if candidate > budget or count(text[spans[first][0] : spans[last][1]]) >= settings.target_tokens:
+                break
+            last += 1
+        groups.append((spans[first][0], spans[last][1]))
+        if last + 1 >= len(spans):
+            break
+        overlap = min(settings.overlap_sentences, last - first)
+        first = last + 1 - overlap
+    return groups

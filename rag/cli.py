@@ -1,0 +1,145 @@
+"""The `rag` command: index newsletters, search them, evaluate retrieval.
+
+A thin layer over the library: every command calls the same public API a user's own code
+would, and turns the library's errors into one-line messages (exit code 2), never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from rag.config import Settings, load_settings
+from rag.errors import RagError
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Question answering over newsletter issues, offline.")
+ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="TOML settings file.", exists=True, dir_okay=False)]
+IndexOption = Annotated[Optional[Path], typer.Option("--index-dir", help="Index folder (default: embeddings/index).")]
+
+
+def _settings(config: Path | None, **overrides) -> Settings:
+    return load_settings(config_file=config, overrides=overrides)
+
+
+@app.command()
+def index(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Files or folders (default: the bundled corpus).")] = None,
+    rebuild: Annotated[bool, typer.Option("--rebuild", help="Ignore the existing index and embed everything again.")] = False,
+    embedding_model: Annotated[Optional[str], typer.Option(help="Local sentence-transformers folder.")] = None,
+    ann: Annotated[Optional[str], typer.Option(help="Dense index kind: auto, flat or hnsw.")] = None,
+    index_dir: IndexOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Build the index, or update it: only new or changed passages are embedded."""
+    from rag.indexing import build_index
+
+    settings = _settings(config, index_dir=index_dir, embedding_model=embedding_model, ann=ann)
+    report = build_index(settings, list(paths) if paths else None, rebuild=rebuild, progress=sys.stderr.isatty() or True)
+    for warning in report.warnings:
+        typer.secho(f"warning: {warning}", fg="yellow", err=True)
+    typer.echo(report.summary())
+
+
+@app.command()
+def search(
+    question: Annotated[str, typer.Argument(help="A question in plain words.")],
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="How many passages.")] = 5,
+    mode: Annotated[Optional[str], typer.Option(help="hybrid (default), dense or bm25.")] = None,
+    issue: Annotated[Optional[list[str]], typer.Option(help='Only this issue, e.g. "79" or "CTI News Vol. 17" (repeatable).')] = None,
+    date_from: Annotated[Optional[str], typer.Option(help="Only issues covering this date or later (YYYY-MM-DD).")] = None,
+    date_to: Annotated[Optional[str], typer.Option(help="Only issues covering this date or earlier (YYYY-MM-DD).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    index_dir: IndexOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Show the passages that best answer a question, with their issue and article."""
+    from rag.retriever import Retriever
+
+    settings = _settings(config, index_dir=index_dir, mode=mode)
+    retriever = Retriever.open(settings=settings)
+    result = retriever.search(
+        question, k=k, issue=issue or None, date_from=_parse_date(date_from, "--date-from"), date_to=_parse_date(date_to, "--date-to")
+    )
+    if as_json:
+        typer.echo(json.dumps(_result_json(result), ensure_ascii=False, indent=2))
+        return
+    typer.echo(f"filter: {result.filters.describe()}   mode: {result.mode}   {result.timings_ms.get('retrieve', 0):.0f} ms")
+    for hit in result.hits:
+        p = hit.passage
+        typer.secho(f"\n[{hit.rank}] {p.issue} ({p.date_label}) — {p.title}", bold=True)
+        typer.echo(f"    score {hit.score:.4f}  id {p.id}  chars {p.start}-{p.end} of {p.doc_id}")
+        typer.echo("    " + p.text.replace("\n", " "))
+    if not result.hits:
+        typer.echo("No passage found.")
+
+
+def _parse_date(value: str | None, flag: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}", param_hint=flag) from None
+
+
+def _result_json(result) -> dict:
+    return {
+        "query": result.query,
+        "mode": result.mode,
+        "filters": {
+            "issues": sorted(result.filters.issues),
+            "date_from": result.filters.date_from.isoformat() if result.filters.date_from else None,
+            "date_to": result.filters.date_to.isoformat() if result.filters.date_to else None,
+            "description": result.filters.describe(),
+        },
+        "timings_ms": result.timings_ms,
+        "hits": [
+            {"rank": h.rank, "score": h.score, "dense_score": h.dense_score, "bm25_score": h.bm25_score, **h.passage.to_dict()}
+            for h in result.hits
+        ],
+    }
+
+
+def _register_eval() -> None:
+    try:
+        from eval.cli import eval_app
+    except ImportError:  # installed without the project's eval/ folder
+        return
+    app.add_typer(eval_app, name="eval")
+
+
+def main() -> None:
+    """Entry point: run the app, turning the library's errors into messages."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    logging.getLogger("transformers").setLevel(logging.ERROR)
+    logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
+    _register_eval()
+    try:
+        app(standalone_mode=False)
+    except RagError as exc:
+        typer.secho(f"Error: {exc}", fg="red", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        typer.secho("Interrupted; the previous index (if any) is untouched.", fg="yellow", err=True)
+        sys.exit(130)
+    except typer.Abort:
+        sys.exit(1)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except Exception as exc:  # click's usage errors
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""Dense vectors in FAISS, searched by inner product on normalised vectors (cosine).
+
+Exact search (`IndexFlatIP`) while the corpus is small: it is both faster to build and
+exact at a few thousand passages. Past `ann_threshold` passages "auto" switches to HNSW,
+which answers in sub-linear time at a small cost in recall; it needs no training, so it
+can be rebuilt incrementally like the flat index.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+DenseKind = Literal["flat", "hnsw"]
+HNSW_NEIGHBOURS = 32
+HNSW_EF_SEARCH = 128
+
+
+def choose_kind(requested: str, passages: int, threshold: int) -> DenseKind:
+    if requested == "auto":
+        return "hnsw" if passages > threshold else "flat"
+    return requested  # type: ignore[return-value]
+
+
+class DenseIndex:
+    """Row i of the vectors is passage i; search returns (scores, rows)."""
+
+    def __init__(self, index, kind: DenseKind) -> None:
+        self._index = index
+        self.kind = kind
+
+    @classmethod
+    def build(cls, vectors: np.ndarray, kind: DenseKind) -> DenseIndex:
+        import faiss
+
+        dimensions = vectors.shape[1]
+        if kind == "hnsw":
+            inner = faiss.IndexHNSWFlat(dimensions, HNSW_NEIGHBOURS, faiss.METRIC_INNER_PRODUCT)
+            inner.hnsw.efSearch = HNSW_EF_SEARCH
+        else:
+            inner = faiss.IndexFlatIP(dimensions)
+        index = faiss.IndexIDMap(inner)
+        index.add_with_ids(np.ascontiguousarray(vectors, dtype=np.float32), np.arange(len(vectors), dtype=np.int64))
+        return cls(index, kind)
+
+    @property
+    def size(self) -> int:
+        return int(self._index.ntotal)
+
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k rows (and their cosine scores), restricted to `allowed` rows when given."""
+        import faiss
+
+        if self.size == 0 or (allowed is not None and len(allowed) == 0):
+            return np.empty(0, dtype=np.float32), np.empty(0, dtype=np.int64)
+        params = None
+        if allowed is not None:
+            selector = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
+            params = faiss.SearchParametersHNSW(sel=selector, efSearch=HNSW_EF_SEARCH) if self.kind == "hnsw" else faiss.SearchParameters(sel=selector)
+        k = min(k, self.size if allowed is None else len(allowed))
+        scores, rows = self._index.search(query.reshape(1, -1).astype(np.float32), k, params=params)
+        keep = rows[0] >= 0
+        return scores[0][keep], rows[0][keep]
+
+    def save(self, path: Path) -> None:
+        import faiss
+
+        faiss.write_index(self._index, str(path))
+
+    @classmethod
+    def load(cls, path: Path, kind: DenseKind) -> DenseIndex:
+        import faiss
+
+        return cls(faiss.read_index(str(path)), kind)

@@ -1,0 +1,224 @@
+"""Hybrid retrieval over a built index: dense (FAISS) and BM25, fused by reciprocal rank.
+
+    retriever = Retriever.open("embeddings/index")
+    result = retriever.search("Who opened the AEO workshop?", k=5)
+    for hit in result.hits:
+        print(hit.score, hit.passage.issue, hit.passage.title, hit.passage.text[:80])
+    print(result.filters.describe())   # e.g. "issue ROCB A/P E-Newsletter No. 79 named in the question"
+
+Opening reads the index from disk; the embedding model loads on the first dense query.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from rag.config import RetrievalMode, Settings, load_settings
+from rag.embedder import Embedder, SentenceTransformerEmbedder
+from rag.errors import IndexMismatchError, QueryError
+from rag.index_store import StoredIndex, load_index
+from rag.passages import Passage
+from rag.query_filters import Filters, IssueInfo, parse_filters
+
+MAX_QUERY_CHARS = 4000  # longer questions are cut: the embedder reads ~200 words anyway
+DUPLICATE_SHINGLE_OVERLAP = 0.6  # share of 5-word shingles that makes two passages the same text
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage with its fused score and the two scores it came from."""
+
+    passage: Passage
+    score: float
+    rank: int
+    dense_score: float | None = None
+    bm25_score: float | None = None
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    mode: RetrievalMode
+    hits: list[Hit]
+    filters: Filters
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+
+def _iso(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+", text.lower())
+    return {tuple(words[i : i + 5]) for i in range(max(1, len(words) - 4))}
+
+
+class Retriever:
+    """Searches one index; cheap to query repeatedly, safe to share for reading."""
+
+    def __init__(self, stored: StoredIndex, embedder: Embedder, settings: Settings) -> None:
+        self._stored = stored
+        self._embedder = embedder
+        self.settings = settings
+        self.passages = stored.passages
+        self.catalogue = [
+            IssueInfo(d["issue"], d["series"], d["number"], _iso(d["date_start"]), _iso(d["date_end"])) for d in stored.documents
+        ]
+        self._row_issue = np.array([p.issue for p in self.passages], dtype=object)
+        self._shingle_cache: dict[int, set[tuple[str, ...]]] = {}
+
+    @classmethod
+    def open(
+        cls,
+        index_dir: str | Path | None = None,
+        *,
+        settings: Settings | None = None,
+        embedder: Embedder | None = None,
+    ) -> Retriever:
+        """Open the index at `index_dir` (default: settings.index_dir) with the model that built it."""
+        settings = settings or load_settings()
+        if index_dir is not None:
+            settings = settings.model_copy(update={"index_dir": Path(index_dir)})
+        stored = load_index(settings.index_dir)
+        built_with = stored.manifest.embedding_model
+        if embedder is not None and embedder.name != built_with:
+            raise IndexMismatchError(
+                f"The index at {settings.index_dir} was built with {built_with!r}, not {embedder.name!r}: "
+                "its vectors would give wrong neighbours. Run `rag index --rebuild` with the model you want."
+            )
+        embedder = embedder or SentenceTransformerEmbedder(built_with, batch_size=settings.embed_batch_size)
+        return cls(stored, embedder, settings)
+
+    @property
+    def documents(self) -> list[dict]:
+        """Cleaned text and metadata of each indexed issue (for citations and the UI)."""
+        return self._stored.documents
+
+    def warm_up(self) -> None:
+        """Load the embedding model now rather than on the first query."""
+        self._embedder.embed_query("warm up")
+
+    def search(
+        self,
+        query: str,
+        *,
+        k: int | None = None,
+        mode: RetrievalMode | None = None,
+        issue: str | list[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+        auto_filters: bool | None = None,
+    ) -> SearchResult:
+        """The k best passages for `query`; explicit filters win over ones read from the question."""
+        if not isinstance(query, str) or not query.strip():
+            raise QueryError("The question is empty: type a question about the newsletters.")
+        query = query.strip()[:MAX_QUERY_CHARS]
+        k = k or self.settings.k
+        mode = mode or self.settings.mode
+        if mode not in ("hybrid", "dense", "bm25"):
+            raise QueryError(f"Unknown retrieval mode {mode!r}; use hybrid, dense or bm25.")
+        filters = self._filters(query, issue, date_from, date_to, self.settings.auto_filters if auto_filters is None else auto_filters)
+        allowed = self._allowed_rows(filters)
+
+        timings: dict[str, float] = {}
+        candidates = max(self.settings.candidates, 3 * k)
+        dense: dict[int, float] = {}
+        sparse: dict[int, float] = {}
+        started = time.perf_counter()
+        if mode in ("hybrid", "dense"):
+            vector = self._embedder.embed_query(query)
+            timings["embed"] = (time.perf_counter() - started) * 1000
+            scores, rows = self._stored.dense.search(vector, candidates, allowed)
+            dense = {int(r): float(s) for r, s in zip(rows, scores)}
+        if mode in ("hybrid", "bm25"):
+            all_scores = self._stored.sparse.scores(query)
+            if allowed is not None:
+                mask = np.zeros(len(all_scores), dtype=bool)
+                mask[allowed] = True
+                all_scores = np.where(mask, all_scores, 0.0)
+            top = np.argsort(-all_scores)[:candidates]
+            sparse = {int(r): float(all_scores[r]) for r in top if all_scores[r] > 0}
+        ranked = self._fuse(dense, sparse, mode)
+        hits = self._diversify(ranked, dense, sparse, k)
+        timings["retrieve"] = (time.perf_counter() - started) * 1000
+        return SearchResult(query=query, mode=mode, hits=hits, filters=filters, timings_ms=timings)
+
+    def _filters(self, query: str, issue, date_from, date_to, auto: bool) -> Filters:
+        if issue or date_from or date_to:
+            wanted = [issue] if isinstance(issue, str) else list(issue or [])
+            labels = {i.label for i in self.catalogue for w in wanted if self._issue_matches(i, w)}
+            if wanted and not labels:
+                known = "; ".join(i.label for i in self.catalogue)
+                raise QueryError(f"No indexed issue matches {', '.join(wanted)!r}. Indexed issues: {known}.")
+            reasons = [f"issue {', '.join(sorted(labels))} chosen"] if labels else []
+            if date_from or date_to:
+                reasons.append(f"issues dated {date_from or '…'} to {date_to or '…'}")
+            return Filters(issues=frozenset(labels), date_from=date_from, date_to=date_to, reasons=tuple(reasons))
+        return parse_filters(query, self.catalogue) if auto else Filters()
+
+    @staticmethod
+    def _issue_matches(info: IssueInfo, wanted: str) -> bool:
+        wanted = wanted.strip().lower()
+        if wanted == info.label.lower() or wanted == (info.number or "").lstrip("0"):
+            return True
+        number = re.search(r"(\d+)\s*$", wanted)
+        return bool(number and info.number and number.group(1).lstrip("0") == info.number.lstrip("0") and (
+            wanted[: number.start()].strip(" .#").endswith(("no", "vol", "issue", "")) or info.series.lower() in wanted
+        ))
+
+    def _allowed_rows(self, filters: Filters) -> np.ndarray | None:
+        if not filters.active:
+            return None
+        labels = {i.label for i in self.catalogue if filters.allows(i)}
+        return np.flatnonzero(np.isin(self._row_issue, list(labels)))
+
+    def _fuse(self, dense: dict[int, float], sparse: dict[int, float], mode: RetrievalMode) -> list[tuple[int, float]]:
+        if mode == "dense":
+            return sorted(dense.items(), key=lambda item: -item[1])
+        if mode == "bm25":
+            return sorted(sparse.items(), key=lambda item: -item[1])
+        fused: dict[int, float] = {}
+        rrf_k = self.settings.rrf_k
+        for weight, scores in ((self.settings.dense_weight, dense), (self.settings.bm25_weight, sparse)):
+            for rank, row in enumerate(sorted(scores, key=lambda r: -scores[r])):
+                fused[row] = fused.get(row, 0.0) + weight / (rrf_k + rank + 1)
+        return sorted(fused.items(), key=lambda item: -item[1])
+
+    def _shingles(self, row: int) -> set[tuple[str, ...]]:
+        if row not in self._shingle_cache:
+            self._shingle_cache[row] = _shingles(self.passages[row].text)
+        return self._shingle_cache[row]
+
+    def _diversify(self, ranked: list[tuple[int, float]], dense, sparse, k: int) -> list[Hit]:
+        """Drop repeated text (the same foreword in two issues); push overlap neighbours down."""
+        kept: list[tuple[int, float]] = []
+        neighbours: list[tuple[int, float]] = []
+        for row, score in ranked:
+            passage = self.passages[row]
+            shingles = self._shingles(row)
+            duplicate = any(
+                len(shingles & self._shingles(other)) / max(1, min(len(shingles), len(self._shingles(other)))) >= DUPLICATE_SHINGLE_OVERLAP
+                for other, _ in kept
+            )
+            if duplicate:
+                continue
+            overlaps = any(
+                self.passages[other].doc_id == passage.doc_id
+                and self.passages[other].start < passage.end
+                and passage.start < self.passages[other].end
+                for other, _ in kept
+            )
+            (neighbours if overlaps else kept).append((row, score))
+            if len(kept) >= k:
+                break
+        chosen = (kept + neighbours)[:k]
+        return [
+            Hit(self.passages[row], score, rank + 1, dense.get(row), sparse.get(row))
+            for rank, (row, score) in enumerate(chosen)
+        ]

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Installs newsletter-qa into ./.venv on a fresh machine (no GPU, no hub access).
+# CPU torch goes in first, from the wheel on disk, so that nothing pulls a CUDA build.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet torch==2.13.0
+.venv/bin/python -m pip install --quiet -e ".[dev]"
