@@ -16,9 +16,9 @@ from typing import Annotated, Optional
 import typer
 
 from rag.config import Settings, load_settings
-from rag.errors import RagError
+from rag.errors import QueryError, RagError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="Question answering over newsletter issues, offline.")
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="Question answering over newsletter issues, offline.")
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="TOML settings file.", exists=True, dir_okay=False)]
 IndexOption = Annotated[Optional[Path], typer.Option("--index-dir", help="Index folder (default: embeddings/index).")]
 
@@ -85,7 +85,7 @@ def _parse_date(value: str | None, flag: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise typer.BadParameter(f"expected a date as YYYY-MM-DD, got {value!r}", param_hint=flag) from None
+        raise QueryError(f"{flag} expects a date as YYYY-MM-DD, got {value!r}.") from None
 
 
 def _result_json(result) -> dict:
@@ -106,12 +106,26 @@ def _result_json(result) -> dict:
     }
 
 
-def _register_eval() -> None:
-    try:
-        from eval.cli import eval_app
-    except ImportError:  # installed without the project's eval/ folder
-        return
-    app.add_typer(eval_app, name="eval")
+_plugins_loaded = False
+
+
+def build_app() -> typer.Typer:
+    """The full command: built-ins plus sub-commands other packages register (the harness adds `eval`)."""
+    global _plugins_loaded
+    if not _plugins_loaded:
+        _register_plugins()
+        _plugins_loaded = True
+    return app
+
+
+def _register_plugins() -> None:
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group="rag.commands"):
+        try:
+            app.add_typer(entry.load(), name=entry.name)
+        except ImportError as exc:
+            logging.getLogger(__name__).warning("command %s unavailable: %s", entry.name, exc)
 
 
 def main() -> None:
@@ -119,9 +133,8 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
     logging.getLogger("transformers").setLevel(logging.ERROR)
     logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
-    _register_eval()
     try:
-        app(standalone_mode=False)
+        build_app()(standalone_mode=False)
     except RagError as exc:
         typer.secho(f"Error: {exc}", fg="red", err=True)
         sys.exit(2)

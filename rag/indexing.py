@@ -140,4 +140,4 @@ def build_index(
     return report
 
 
-__all__ = ["IndexReport", "build_index", "REBUILD_HINT"]
+

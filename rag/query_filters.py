@@ -48,6 +48,7 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     reasons: tuple[str, ...] = field(default_factory=tuple)  # why each restriction applies
+    margin: timedelta = timedelta(0)  # slack around an issue's period (for times read from a question)
 
     @property
     def active(self) -> bool:
@@ -56,9 +57,9 @@ class Filters:
     def allows(self, issue: IssueInfo) -> bool:
         if self.issues and issue.label not in self.issues:
             return False
-        if self.date_from and issue.date_end and issue.date_end + REPORTING_MARGIN < self.date_from:
+        if self.date_from and issue.date_end and issue.date_end + self.margin < self.date_from:
             return False
-        if self.date_to and issue.date_start and issue.date_start - REPORTING_MARGIN > self.date_to:
+        if self.date_to and issue.date_start and issue.date_start - self.margin > self.date_to:
             return False
         return True
 
@@ -121,8 +122,10 @@ def parse_filters(question: str, catalogue: list[IssueInfo]) -> Filters:
     period = _period_of(question) if not by_number else None
     if period:
         start, end, text = period
-        probe = Filters(issues=frozenset(issues), date_from=start, date_to=end)
+        probe = Filters(issues=frozenset(issues), date_from=start, date_to=end, margin=REPORTING_MARGIN)
         if any(probe.allows(i) for i in catalogue):
             date_from, date_to = start, end
             reasons.append(f"issues covering {text}")
-    return Filters(issues=frozenset(issues), date_from=date_from, date_to=date_to, reasons=tuple(reasons))
+    return Filters(
+        issues=frozenset(issues), date_from=date_from, date_to=date_to, reasons=tuple(reasons), margin=REPORTING_MARGIN
+    )

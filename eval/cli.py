@@ -1,0 +1,78 @@
+"""`rag eval` and `rag eval compare`: registered into the rag command as a plugin.
+
+The library never imports this; pyproject's "rag.commands" entry point adds it.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from rag.errors import ConfigError
+
+eval_app = typer.Typer(help="Evaluate retrieval on a question set.", invoke_without_command=True, no_args_is_help=False)
+
+
+@eval_app.callback()
+def run(
+    ctx: typer.Context,
+    questions: Annotated[Optional[Path], typer.Option(help="Question file (JSON Lines); default eval/questions.jsonl.")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder; rerunning into it resumes.")] = Path("eval/runs/latest"),
+    mode: Annotated[str, typer.Option(help="hybrid, dense, bm25 or all.")] = "hybrid",
+    no_generate: Annotated[bool, typer.Option("--no-generate", help="Retrieval only: answers are null.")] = False,
+    model: Annotated[Optional[Path], typer.Option(help="GGUF model for answers.")] = None,
+    k: Annotated[int, typer.Option("--k", min=1, max=100, help="Passages retrieved per question.")] = 10,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 when a metric falls below eval/baseline.json.")] = False,
+    index_dir: Annotated[Optional[Path], typer.Option("--index-dir", help="Index folder.")] = None,
+) -> None:
+    """Run the question set and write results.jsonl, summary.json, report.md and report.html."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from eval.harness import MODES, check_against_baseline, evaluate
+    from eval.questions import DEFAULT_QUESTIONS, load_questions
+    from rag.config import load_settings
+    from rag.retriever import Retriever
+
+    if mode not in (*MODES, "all"):
+        raise ConfigError(f"Unknown mode {mode!r}; use hybrid, dense, bm25 or all.")
+    if not no_generate:
+        raise ConfigError(
+            "Answer generation is not part of the harness yet; run with --no-generate for the retrieval evaluation."
+            + (f" (--model {model} was given.)" if model else "")
+        )
+    items = load_questions(questions or DEFAULT_QUESTIONS)
+    settings = load_settings(overrides={"index_dir": index_dir})
+    retriever = Retriever.open(settings=settings)
+    summaries = evaluate(items, retriever, out, modes=list(MODES) if mode == "all" else [mode], k=k)
+    for name, summary in summaries.items():
+        r = summary["retrieval"]
+        typer.echo(
+            f"{name:7s} R@1 {r['recall@1']:.3f}  R@3 {r['recall@3']:.3f}  R@5 {r['recall@5']:.3f}  R@10 {r['recall@10']:.3f}  "
+            f"MRR@10 {r['mrr@10']:.3f}  nDCG@10 {r['ndcg@10']:.3f}  words@300 {r['words@300']:.3f}  words@600 {r['words@600']:.3f}  "
+            f"p50 {summary['latency_ms']['retrieve_p50']} ms"
+        )
+    typer.echo(f"report: {out / 'report.md'}")
+    if check:
+        failures = check_against_baseline(summaries)
+        for failure in failures:
+            typer.secho(f"REGRESSION {failure}", fg="red", err=True)
+        if failures:
+            sys.exit(1)
+        typer.echo("check: no metric below baseline")
+
+
+@eval_app.command("compare")
+def compare_runs(
+    dir_a: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
+    dir_b: Annotated[Path, typer.Argument(exists=True, file_okay=False)],
+) -> None:
+    """Print two runs' metrics side by side with deltas (B minus A)."""
+    from eval.harness import compare
+
+    typer.echo(f"{'mode':8s} {'metric':14s} {'A':>9s} {'B':>9s} {'delta':>9s}")
+    for mode, metric, a, b in compare(dir_a, dir_b):
+        delta = f"{b - a:+.4f}" if a is not None and b is not None else "n/a"
+        typer.echo(f"{mode:8s} {metric:14s} {a if a is not None else 'n/a':>9} {b if b is not None else 'n/a':>9} {delta:>9s}")

@@ -1,0 +1,114 @@
+"""Run the question set through the retriever and write results that survive a crash.
+
+Each answered question is appended to results.jsonl and flushed at once; rerunning into
+the same folder skips the ids already there, so a run killed halfway loses nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from tqdm import tqdm
+
+from eval.metrics import aggregate, percentile, question_metrics
+from eval.questions import Question
+from rag.retriever import Retriever
+
+RESULTS = "results.jsonl"
+SUMMARY = "summary.json"
+RETRIEVED_PER_QUESTION = 10
+
+
+def _done_ids(path: Path) -> set[str]:
+    if not path.is_file():
+        return set()
+    done: set[str] = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            done.add(json.loads(line)["id"])
+        except (ValueError, KeyError):
+            continue  # a line cut by a crash: that question is run again
+    return done
+
+
+def _repair_tail(path: Path) -> None:
+    """Drop a half-written last line left by a kill, so appending stays valid JSON Lines."""
+    if path.is_file():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        good = []
+        for line in lines:
+            try:
+                json.loads(line)
+                good.append(line)
+            except ValueError:
+                pass
+        path.write_text("".join(line + "\n" for line in good), encoding="utf-8")
+
+
+def run_retrieval(
+    questions: list[Question], retriever: Retriever, out_dir: Path, *, mode: str, k: int = RETRIEVED_PER_QUESTION, progress: bool = True
+) -> Path:
+    """Retrieve for every question not yet in out_dir/results.jsonl; returns that file."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = out_dir / RESULTS
+    _repair_tail(results)
+    done = _done_ids(results)
+    todo = [q for q in questions if q.id not in done]
+    with results.open("a", encoding="utf-8") as handle:
+        for question in tqdm(todo, desc=f"eval {mode}", unit="q", disable=not progress):
+            found = retriever.search(question.question, k=max(k, RETRIEVED_PER_QUESTION), mode=mode)  # type: ignore[arg-type]
+            record = {
+                "id": question.id,
+                "question": question.question,
+                "retrieved": [
+                    {"passage_id": h.passage.id, "text": h.passage.text, "score": round(h.score, 6), "doc": h.passage.issue, "title": h.passage.title}
+                    for h in found.hits
+                ],
+                "answer": None,
+                "abstained": None,
+                "citations": [],
+                "timings_ms": {"retrieve": round(found.timings_ms.get("retrieve", 0.0), 3), "generate": None, "first_token": None},
+            }
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            handle.flush()
+    return results
+
+
+def read_results(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def summarise(questions: Iterable[Question], results: list[dict]) -> dict:
+    """Retrieval metrics overall and per question type, plus retrieval latency."""
+    by_id = {r["id"]: r for r in results}
+    overall: list[dict[str, float]] = []
+    per_type: dict[str, list[dict[str, float]]] = {}
+    for question in questions:
+        record = by_id.get(question.id)
+        if record is None or not question.answerable:
+            continue
+        metrics = question_metrics(question.evidence, [r["text"] for r in record["retrieved"]])
+        overall.append(metrics)
+        per_type.setdefault(question.type, []).append(metrics)
+    latencies = [r["timings_ms"]["retrieve"] for r in results]
+    return {
+        "questions": len(results),
+        "answerable": len(overall),
+        "retrieval": aggregate(overall),
+        "by_type": {kind: aggregate(items) | {"n": len(items)} for kind, items in sorted(per_type.items())},
+        "latency_ms": {"retrieve_p50": percentile(latencies, 50), "retrieve_p95": percentile(latencies, 95)},
+    }
+
+
+def per_question(questions: list[Question], results: list[dict]) -> list[dict]:
+    """Each answerable question with its metrics and what was retrieved (for the misses list)."""
+    by_id = {r["id"]: r for r in results}
+    rows = []
+    for question in questions:
+        record = by_id.get(question.id)
+        if record is None or not question.answerable:
+            continue
+        rows.append({"question": question, "record": record, "metrics": question_metrics(question.evidence, [r["text"] for r in record["retrieved"]])})
+    return rows

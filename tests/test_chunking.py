@@ -1,0 +1,53 @@
+"""Passages: within the model's real limit, exact offsets, stable ids."""
+
+import pytest
+
+from rag.chunking import ChunkerSettings, chunk_document
+from rag.ingest import load_documents
+from tests.conftest import CORPUS
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def documents():
+    return load_documents([CORPUS])[0]
+
+
+def test_no_passage_exceeds_the_embedding_models_limit(embedder, documents):
+    settings = ChunkerSettings(target_tokens=128, max_tokens=embedder.max_tokens, overlap_sentences=1)
+    passages = [p for d in documents for p in chunk_document(d, settings, embedder.count_tokens)]
+    assert len(passages) > 100
+    # Counted exactly as the model reads the passage: title and text, special tokens included.
+    tokenizer = embedder._tokenizer
+    for passage in passages:
+        pieces = len(tokenizer(passage.embedding_text, truncation=False)["input_ids"])
+        assert pieces <= 256, (passage.id, pieces)
+
+
+def test_passages_point_at_their_exact_place_and_know_their_article(embedder, documents):
+    settings = ChunkerSettings(target_tokens=128, max_tokens=embedder.max_tokens, overlap_sentences=1)
+    for document in documents:
+        for passage in chunk_document(document, settings, embedder.count_tokens):
+            assert document.text[passage.start : passage.end] == passage.text
+            section = next(s for s in document.sections if s.start <= passage.start < s.end)
+            assert passage.title == section.title and passage.end <= section.end
+            assert passage.issue == document.metadata.label and passage.date_label
+
+
+def test_ids_are_stable_across_rebuilds_and_passages_overlap(embedder, documents):
+    settings = ChunkerSettings(target_tokens=128, max_tokens=embedder.max_tokens, overlap_sentences=1)
+    first = chunk_document(documents[1], settings, embedder.count_tokens)
+    second = chunk_document(documents[1], settings, embedder.count_tokens)
+    assert [p.id for p in first] == [p.id for p in second]
+    assert len({p.id for p in first}) == len(first)
+    same_article = [(a, b) for a, b in zip(first, first[1:]) if a.title == b.title]
+    assert any(b.start < a.end for a, b in same_article), "consecutive passages should share a sentence"
+
+
+def test_a_very_long_sentence_is_cut_to_fit(embedder):
+    from rag.chunking import _split_long
+
+    text = " ".join(["customs"] * 2000)
+    pieces = _split_long(text, 0, len(text), 200, embedder.count_tokens)
+    assert len(pieces) > 1 and all(embedder.count_tokens(text[a:b]) <= 200 for a, b in pieces)

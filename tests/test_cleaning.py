@@ -1,0 +1,58 @@
+"""What PDF extraction leaves behind is repaired, and nothing real is broken."""
+
+from rag.ingest.cleaning import clean_blocks
+
+
+def texts(raw: str) -> list[str]:
+    return [b.text for b in clean_blocks(raw)]
+
+
+def test_hard_wrapped_double_spaced_lines_become_one_paragraph():
+    line = "Customs administrations continue to make best efforts to respond to the New Normal by "
+    raw = "\n\n".join([line.strip() + f" ensuring part {i} of the work goes on without any pause at all" for i in range(30)])
+    raw += "\n\nThe end of it all.\n"
+    blocks = texts(raw)
+    assert len(blocks) <= 2, blocks[:3]
+    assert "part 0" in blocks[0] and "part 29" in blocks[0]
+
+
+def test_line_end_hyphens_keep_real_hyphens_and_rejoin_split_words():
+    raw = (
+        "Welcome to this E-\n\nNewsletter from the region.\n\n"
+        "We met in the Asia-\nPacific region for an in-\nperson meeting on organi-\nzation of work.\n\n"
+        "The organization of work matters.\n"
+    )
+    joined = " ".join(texts(raw))
+    assert "E-Newsletter" in joined
+    assert "Asia-Pacific" in joined
+    assert "in-person" in joined
+    assert "organization of work on" not in joined and "organization of work." in joined
+    assert "organi-zation" not in joined
+
+
+def test_page_numbers_and_contents_page_references_are_dropped():
+    raw = "Contents\n\nKorea Regional Customs Laboratory Brief\t1\nAre you interested in A-CIP?\t9\n\n12\n\nBody text here.\n"
+    blocks = clean_blocks(raw)
+    contents = [b.text for b in blocks if b.kind == "contents"]
+    assert contents == ["Korea Regional Customs Laboratory Brief", "Are you interested in A-CIP?"]
+    assert "12" not in [b.text for b in blocks]
+
+
+def test_markdown_emphasis_and_links_are_stripped_and_headings_kept():
+    raw = (
+        "# CTI News\n\n## Message from the Director\n\n***Topics of This Edition***\n\n"
+        "E-mail: [cti@mof.go.jp](mailto:cti@mof.go.jp) and **bold** words.\n\n"
+        "- ***The Japan Customs Conducts On-line Training*** ***P.4***\n\n## Second heading\n\nText.\n"
+    )
+    blocks = clean_blocks(raw)
+    headings = [b.text for b in blocks if b.kind == "heading"]
+    assert headings == ["CTI News", "Message from the Director", "Second heading"]
+    joined = " ".join(b.text for b in blocks)
+    assert "*" not in joined and "](" not in joined
+    assert "E-mail: cti@mof.go.jp and bold words." in joined
+    assert "The Japan Customs Conducts On-line Training" in [b.text for b in blocks if b.kind == "contents"]
+
+
+def test_whitespace_only_lines_and_blank_runs_vanish():
+    raw = "First paragraph.\n   \n\n\n\t\nSecond paragraph.\n"
+    assert texts(raw) == ["First paragraph.", "Second paragraph."]

@@ -1,0 +1,49 @@
+"""The hand-built question set is well formed and true to the corpus."""
+
+from collections import Counter
+
+from eval.matching import normalise_whitespace
+from eval.questions import DEFAULT_QUESTIONS, load_questions
+from tests.conftest import CORPUS
+
+ISSUES = {
+    "CTI News Vol. 17": "cti-news-vol17-2020-06.txt",
+    "ROCB A/P E-Newsletter No. 62": "rocb-ap-e-newsletter-no62-2018-q3.txt",
+    "ROCB A/P E-Newsletter No. 76": "rocb-ap-e-newsletter-no76-2022-q1.txt",
+    "ROCB A/P E-Newsletter No. 79": "rocb-ap-e-newsletter-no79-2022-q4.txt",
+    "ROCB A/P E-Newsletter No. 83": "rocb-ap-e-newsletter-no83-2023-q4.txt",
+}
+
+
+def corpus_text(file_name: str) -> str:
+    return normalise_whitespace((CORPUS / file_name).read_text(encoding="utf-8")).lower()
+
+
+def test_the_set_is_large_varied_and_covers_every_issue():
+    questions = load_questions(DEFAULT_QUESTIONS)
+    ids = [q.id for q in questions]
+    assert len(questions) >= 80 and len(set(ids)) == len(ids)
+    types = Counter(q.type for q in questions)
+    assert types["multi_issue"] >= 8 and types["unanswerable"] >= 10
+    assert {"factoid", "number", "date", "person", "place", "list"} <= set(types)
+    per_issue = Counter(q.issue for q in questions if q.type not in ("multi_issue", "unanswerable"))
+    assert set(per_issue) == set(ISSUES) and min(per_issue.values()) >= 12
+
+
+def test_evidence_is_in_the_corpus_and_answers_are_in_their_evidence():
+    texts = {label: corpus_text(name) for label, name in ISSUES.items()}
+    for q in load_questions(DEFAULT_QUESTIONS):
+        if q.type == "unanswerable":
+            assert q.answers == [] and q.evidence == [], q.id
+            continue
+        labels = [label.strip() for label in q.issue.split(";")]
+        assert all(label in ISSUES for label in labels), (q.id, q.issue)
+        scope = " ".join(texts[label] for label in labels)
+        for quote in q.evidence:
+            assert normalise_whitespace(quote).lower() in scope, (q.id, quote)
+        evidence = normalise_whitespace(" ".join(q.evidence)).lower()
+        for answer in q.answers:
+            needle = normalise_whitespace(answer).lower()
+            assert needle in evidence or needle in scope, (q.id, answer)
+        if q.type == "multi_issue":
+            assert len(labels) == 2 and all(any(normalise_whitespace(e).lower() in texts[l] for e in q.evidence) for l in labels), q.id
