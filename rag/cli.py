@@ -40,7 +40,7 @@ def index(
     from rag.indexing import build_index
 
     settings = _settings(config, index_dir=index_dir, embedding_model=embedding_model, ann=ann)
-    report = build_index(settings, list(paths) if paths else None, rebuild=rebuild, progress=sys.stderr.isatty() or True)
+    report = build_index(settings, list(paths) if paths else None, rebuild=rebuild, progress=True)
     for warning in report.warnings:
         typer.secho(f"warning: {warning}", fg="yellow", err=True)
     typer.echo(report.summary())

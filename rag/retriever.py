@@ -164,13 +164,15 @@ class Retriever:
 
     @staticmethod
     def _issue_matches(info: IssueInfo, wanted: str) -> bool:
+        """"79", "No. 79", "ROCB 79" and the full label all name ROCB A/P E-Newsletter No. 79."""
         wanted = wanted.strip().lower()
-        if wanted == info.label.lower() or wanted == (info.number or "").lstrip("0"):
+        if wanted == info.label.lower():
             return True
         number = re.search(r"(\d+)\s*$", wanted)
-        return bool(number and info.number and number.group(1).lstrip("0") == info.number.lstrip("0") and (
-            wanted[: number.start()].strip(" .#").endswith(("no", "vol", "issue", "")) or info.series.lower() in wanted
-        ))
+        if not number or not info.number or number.group(1).lstrip("0") != info.number.lstrip("0"):
+            return False
+        prefix = re.sub(r"\b(?:no|vol|issue|number)\W*$", "", wanted[: number.start()]).strip(" .#")
+        return not prefix or prefix in info.series.lower()
 
     def _allowed_rows(self, filters: Filters) -> np.ndarray | None:
         if not filters.active:

@@ -91,9 +91,9 @@ def find_series(text: str) -> str | None:
         return found.most_common(1)[0][0]
     bare = re.search(rf"\b({_NEWSLETTER_WORD})\b", head)
     if bare:  # "This No. 76 E-Newsletter": name it after the organisation the text names most
-        orgs = Counter(m.group(0) for m in re.finditer(r"\b[A-Z]{3,}(?: A/P)\b", text))
+        orgs = Counter(m.group(0) for m in re.finditer(r"\b[A-Z]{3,} A/P\b", text))
         if orgs:
-            return f"{orgs.most_common(1)[0][0]} {_canonical_series('X', bare.group(1), '').split(' ', 1)[1]}"
+            return _canonical_series(orgs.most_common(1)[0][0], bare.group(1), text)
     return None
 
 

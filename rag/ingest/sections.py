@@ -45,7 +45,7 @@ def _match_at(blocks: list[Block], index: int, title: str) -> int:
         joined = (joined + " " + _norm(blocks[index + span - 1].text)).strip()
         if len(joined) > len(target) + 40:
             return 0
-        if joined.startswith(key) or (len(joined) >= 12 and target.startswith(joined) and span > 1 and joined == target):
+        if joined.startswith(key):
             return span
         if not target.startswith(joined):
             return 0
@@ -61,7 +61,8 @@ def _locate_contents_titles(blocks: list[Block]) -> dict[int, tuple[str, int]]:
     for title in titles:
         for index in range(cursor, len(blocks)):
             span = _match_at(blocks, index, title)
-            if span and blocks[index].kind != "paragraph" or span and len(blocks[index].text) < len(title) + 60:
+            # A title in the body is a heading, or at most a short line that starts with it.
+            if span and (blocks[index].kind != "paragraph" or len(blocks[index].text) < len(title) + 60):
                 found[index] = (title, span)
                 cursor = index + span
                 break
