@@ -16,7 +16,7 @@ from rag.chunking import ChunkerSettings, chunk_document
 from rag.config import Settings
 from rag.dense_index import DenseIndex, choose_kind
 from rag.embedder import Embedder, SentenceTransformerEmbedder
-from rag.errors import REBUILD_HINT, IndexMismatchError, IngestError
+from rag.errors import IndexMismatchError, IngestError
 from rag.index_store import Manifest, load_index, read_manifest, write_index
 from rag.ingest import Document, load_documents
 from rag.sparse_index import SparseIndex

@@ -1,7 +1,6 @@
 """Ingestion of the five bundled issues: metadata read from the text, articles found."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 

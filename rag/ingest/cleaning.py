@@ -13,7 +13,6 @@ Markdown emphasis and links stripped while `#` headings stay headings.
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
@@ -254,9 +253,3 @@ def _merge_wrapped_headings(blocks: list[Block]) -> list[Block]:
         else:
             merged.append(block)
     return merged
-
-
-def median_block_length(blocks: list[Block]) -> float:
-    """Typical paragraph length in characters (used to tell headings from short paragraphs)."""
-    lengths = [len(b.text) for b in blocks if b.kind == "paragraph"]
-    return statistics.median(lengths) if lengths else 0.0
