@@ -77,13 +77,16 @@ def chunk_document(document: Document, settings: ChunkerSettings, count: TokenCo
     for section in document.sections:
         title = section.title
         budget = settings.max_tokens - count(title + "\n")
-        spans: list[tuple[int, int]] = []
+        runs: list[list[tuple[int, int]]] = [[]]  # sentences between contents lists
         for start, end in sentence_spans(text[section.start : section.end], section.start):
-            if count(text[start:end]) > budget:
-                spans.extend(_split_long(text, start, end, budget, count))
+            if any(c_start <= start < c_end for c_start, c_end in document.contents_spans):
+                runs.append([])
+            elif count(text[start:end]) > budget:
+                runs[-1].extend(_split_long(text, start, end, budget, count))
             else:
-                spans.append((start, end))
-        for start, end in _group(spans, text, settings, budget, count):
+                runs[-1].append((start, end))
+        groups = [group for run in runs for group in _group(run, text, settings, budget, count)]
+        for start, end in groups:
             body = text[start:end]
             passages.append(
                 Passage(

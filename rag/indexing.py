@@ -31,8 +31,8 @@ class IndexReport:
     index_dir: Path
     documents: int = 0
     passages: int = 0
-    embedded: int = 0  # passages whose vectors were computed in this build
-    reused: int = 0  # passages whose vectors came from the previous build
+    embedded: int = 0  # distinct passage texts embedded in this build
+    reused: int = 0  # passages whose vectors came from the previous build (same text seen before)
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -112,12 +112,14 @@ def build_index(
     report.removed = sorted(set(old_sources) - {d.doc_id for d in documents})
 
     passages = [p for document in documents for p in chunk_document(document, chunker, embedder.count_tokens)]
-    missing = [p for p in passages if p.content_hash not in cached]
-    if missing:
-        fresh = embedder.embed_documents([p.embedding_text for p in missing], progress=progress)
-        cached.update({p.content_hash: fresh[i] for i, p in enumerate(missing)})
+    known = set(cached)
+    new_texts = {p.content_hash: p.embedding_text for p in passages if p.content_hash not in known}  # each text once
+    if new_texts:
+        fresh = embedder.embed_documents(list(new_texts.values()), progress=progress)
+        cached.update(zip(new_texts, fresh))
     vectors = np.stack([cached[p.content_hash] for p in passages]).astype(np.float32)
-    report.passages, report.embedded, report.reused = len(passages), len(missing), len(passages) - len(missing)
+    report.passages, report.embedded = len(passages), len(new_texts)
+    report.reused = sum(1 for p in passages if p.content_hash in known)
 
     kind = choose_kind(settings.ann, len(passages), settings.ann_threshold)
     manifest = Manifest(

@@ -30,7 +30,13 @@ class Passage:
 
     @property
     def embedding_text(self) -> str:
-        """What is embedded and BM25-indexed: the article title gives a passage its context."""
+        """What is embedded and BM25-indexed: the article title gives a passage its context.
+
+        An article's first passage already opens with its title; repeating it would weigh
+        the title twice and pull that passage above the ones holding the facts.
+        """
+        if self.text.startswith(self.title):
+            return self.text
         return f"{self.title}\n{self.text}"
 
     @property

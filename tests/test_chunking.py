@@ -51,3 +51,12 @@ def test_a_very_long_sentence_is_cut_to_fit(embedder):
     text = " ".join(["customs"] * 2000)
     pieces = _split_long(text, 0, len(text), 200, embedder.count_tokens)
     assert len(pieces) > 1 and all(embedder.count_tokens(text[a:b]) <= 200 for a, b in pieces)
+
+
+def test_contents_lists_are_kept_in_the_text_but_not_retrieved(embedder, documents):
+    settings = ChunkerSettings(target_tokens=128, max_tokens=embedder.max_tokens, overlap_sentences=1)
+    assert sum(1 for d in documents if d.contents_spans) == 4  # No. 76 has no contents list
+    for document in documents:
+        for passage in chunk_document(document, settings, embedder.count_tokens):
+            for start, end in document.contents_spans:
+                assert passage.end <= start or passage.start >= end, (document.doc_id, passage.text[:80])

@@ -35,13 +35,18 @@ def test_adding_changing_and_removing_a_newsletter_embeds_only_what_is_new(tmp_p
     new_issue.rename(held_back)
     settings = settings_for(tmp_path / "index")
     first = build_index(settings, [corpus], embedder=embedder, progress=False)
-    assert first.embedded == first.passages and first.documents == 4
+    first_passages = load_index(settings.index_dir).passages
+    assert first.documents == 4 and first.passages == len(first_passages)
+    assert first.embedded == len({p.content_hash for p in first_passages})  # a text repeated is embedded once
 
+    before = {p.content_hash for p in first_passages}
     held_back.rename(new_issue)  # a newsletter arrives
     second = build_index(settings, [corpus], embedder=embedder, progress=False)
     added = [p for p in load_index(settings.index_dir).passages if p.doc_id == new_issue.name]
-    assert second.added == [new_issue.name]
-    assert second.embedded == len(added) and second.reused == first.passages
+    assert second.added == [new_issue.name] and second.passages == first.passages + len(added)
+    # Only text never seen before is embedded (No. 79 repeats some of No. 83's foreword).
+    assert second.embedded == len({p.content_hash for p in added} - before) > 100
+    assert second.reused == second.passages - sum(1 for p in added if p.content_hash not in before)
 
     changed = corpus / "cti-news-vol17-2020-06.txt"
     changed.write_text(changed.read_text(encoding="utf-8") + "\n\nA late note: the CTI library reopened in July 2020.\n", encoding="utf-8")

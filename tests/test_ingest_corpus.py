@@ -52,11 +52,14 @@ def test_cleaned_corpus_has_no_extraction_debris():
         ("rocb-ap-e-newsletter-no79-2022-q4.txt", "Korea Regional Customs Laboratory Brief", "Jin-Cheol Yang"),
         ("cti-news-vol17-2020-06.txt", "Workshop on Customs Surveillance and Control for Senegal", "Senegal"),
         ("rocb-ap-e-newsletter-no76-2022-q1.txt", "Hong Kong Customs College Continually Enhances Training Professionalism", "committed to cultivating"),
+        # Numbered in the body ("1. Workshop on ..."), not in the contents list.
+        ("cti-news-vol17-2020-06.txt", "Workshop on Post Clearance Audit /Customs Valuation for Myanmar", "Phay Kyaing"),
+        ("rocb-ap-e-newsletter-no79-2022-q4.txt", "Foreword", "Happy New Year 2023"),
     ],
 )
 def test_articles_are_split_with_their_titles(name, title, phrase):
     document = load_document(CORPUS / name)
-    section = next((s for s in document.sections if s.title == title), None)
+    section = next((s for s in document.sections if s.title.startswith(title)), None)
     assert section is not None, [s.title for s in document.sections]
     assert phrase in document.text[section.start : section.end]
 

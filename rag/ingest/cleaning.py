@@ -17,7 +17,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
-BlockKind = Literal["heading", "paragraph", "contents"]
+# "contents_note": a line inside the contents list without a page number (a group label such
+# as "Workshops and Meetings", or a title wrapped past its page number).
+BlockKind = Literal["heading", "paragraph", "contents", "contents_note"]
 
 _TERMINAL = tuple('.!?:;"”’)')
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
@@ -34,6 +36,9 @@ _DATELINE = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?\s*(?:[-–]\s*\d{1,2}(?:st|nd|
 _TRAILING_FUNCTION_WORDS = frozenset(
     "a an and as at by for from in into its of on or our the their to with such its".split()
 )
+
+
+WRAPPED_HEADING_MIN_CHARS = 40  # a title this long may have wrapped onto a second line
 
 
 @dataclass(frozen=True)
@@ -194,7 +199,7 @@ def _group_text(group: list[_Line], vocabulary: Counter[str]) -> str:
 def is_heading_like(text: str) -> bool:
     """A short line that reads as a title: no closing punctuation, mostly capitalised words."""
     words = text.split()
-    if not words or len(words) > 16 or len(text) > 140:
+    if not words or len(words) > 16 or len(text) > 140 or _starts_list_item(text):
         return False
     if text.rstrip().endswith((".", ",", ";", ":", "!")) or text[:1].islower():
         return False
@@ -232,7 +237,20 @@ def clean_blocks(raw: str) -> list[Block]:
             blocks.append(Block("heading", text))
         else:
             blocks.append(Block("paragraph", text))
-    return _merge_wrapped_headings(blocks)
+    return _mark_contents_notes(_merge_wrapped_headings(blocks))
+
+
+def _mark_contents_notes(blocks: list[Block]) -> list[Block]:
+    """Short lines lying between contents entries belong to the contents list, not the body."""
+    marked = list(blocks)
+    for i, block in enumerate(blocks):
+        if block.kind == "contents" or len(block.text.split()) > 8:
+            continue
+        before = any(b.kind == "contents" for b in blocks[max(0, i - 2) : i])
+        after = any(b.kind == "contents" for b in blocks[i + 1 : i + 3])
+        if before and after:
+            marked[i] = Block("contents_note", block.text)
+    return marked
 
 
 def _merge_wrapped_headings(blocks: list[Block]) -> list[Block]:
@@ -245,6 +263,7 @@ def _merge_wrapped_headings(blocks: list[Block]) -> list[Block]:
             and previous.kind == "heading"
             and block.kind == "heading"
             and not previous.level
+            and len(previous.text) >= WRAPPED_HEADING_MIN_CHARS
             and len(block.text.split()) <= 3
             and not re.search(r"\d", block.text)
             and not previous.text.endswith((")", "!", "?"))

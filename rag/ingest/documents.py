@@ -35,6 +35,9 @@ class Document:
     text: str
     metadata: IssueMetadata
     sections: tuple[Section, ...] = field(default_factory=tuple)
+    # Spans of the issue's own contents list: kept in the text, but not worth retrieving,
+    # since they name every article and state no fact.
+    contents_spans: tuple[tuple[int, int], ...] = field(default_factory=tuple)
 
     @property
     def doc_id(self) -> str:
@@ -74,7 +77,10 @@ def load_document(path: Path) -> Document:
         Section(s.title, spans[s.first_block][0], spans[s.last_block - 1][1])
         for s in split_sections(blocks, front_title=metadata.label)
     )
-    return Document(path=path, source_hash=file_hash(path), text=text, metadata=metadata, sections=sections)
+    contents = tuple(span for span, block in zip(spans, blocks) if block.kind in ("contents", "contents_note"))
+    return Document(
+        path=path, source_hash=file_hash(path), text=text, metadata=metadata, sections=sections, contents_spans=contents
+    )
 
 
 def load_documents(paths: list[Path]) -> tuple[list[Document], list[str]]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from rag.ingest.cleaning import Block
 
 _NORMALISE = re.compile(r"[^a-z0-9]+")
+_NUMBERING = re.compile(r"^\s*(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+|^\s*\(\d{1,2}\)\s+", re.I)  # "1. ", "(2) "
 _PREFIX = 40  # characters of a contents title that must match the start of a heading
 
 
@@ -26,7 +27,7 @@ class Section:
 
 
 def _norm(text: str) -> str:
-    return _NORMALISE.sub(" ", text.lower()).strip()
+    return _NORMALISE.sub(" ", _NUMBERING.sub("", text).lower()).strip()
 
 
 def _contents_titles(blocks: list[Block]) -> list[str]:
