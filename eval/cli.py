@@ -23,7 +23,7 @@ def run(
     out: Annotated[Path, typer.Option(help="Output folder; rerunning into it resumes.")] = Path("eval/runs/latest"),
     mode: Annotated[str, typer.Option(help="hybrid, dense, bm25 or all.")] = "hybrid",
     no_generate: Annotated[bool, typer.Option("--no-generate", help="Retrieval only: answers are null.")] = False,
-    model: Annotated[Optional[Path], typer.Option(help="GGUF model for answers.")] = None,
+    model: Annotated[Optional[str], typer.Option(help="GGUF model for answers: smollm2-135m, gemma3-270m or a path.")] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=100, help="Passages retrieved per question.")] = 10,
     check: Annotated[bool, typer.Option("--check", help="Exit 1 when a metric falls below eval/baseline.json.")] = False,
     index_dir: Annotated[Optional[Path], typer.Option("--index-dir", help="Index folder.")] = None,
@@ -38,15 +38,17 @@ def run(
 
     if mode not in (*MODES, "all"):
         raise ConfigError(f"Unknown mode {mode!r}; use hybrid, dense, bm25 or all.")
-    if not no_generate:
-        raise ConfigError(
-            "Answer generation is not part of the harness yet; run with --no-generate for the retrieval evaluation."
-            + (f" (--model {model} was given.)" if model else "")
-        )
     items = load_questions(questions or DEFAULT_QUESTIONS)
-    settings = load_settings(overrides={"index_dir": index_dir})
+    settings = load_settings(overrides={"index_dir": index_dir, "model": model})
     retriever = Retriever.open(settings=settings)
-    summaries = evaluate(items, retriever, out, modes=list(MODES) if mode == "all" else [mode], k=k)
+    assistant = None
+    if not no_generate:
+        from rag.assistant import Assistant
+        from rag.generator import LlamaCppGenerator
+
+        generator = LlamaCppGenerator(settings.model, context_window=settings.context_window, threads=settings.threads)
+        assistant = Assistant(retriever, generator, settings=settings)
+    summaries = evaluate(items, retriever, out, modes=list(MODES) if mode == "all" else [mode], k=k, assistant=assistant)
     for name, summary in summaries.items():
         r = summary["retrieval"]
         typer.echo(
@@ -54,6 +56,14 @@ def run(
             f"MRR@10 {r['mrr@10']:.3f}  nDCG@10 {r['ndcg@10']:.3f}  words@300 {r['words@300']:.3f}  words@600 {r['words@600']:.3f}  "
             f"p50 {summary['latency_ms']['retrieve_p50']} ms"
         )
+        if "answers" in summary:
+            a = summary["answers"]
+            typer.echo(
+                f"{name:7s} answers: contains gold {a['answer_contains_gold']}  F1 {a['token_f1']}  citation precision "
+                f"{a['citation_precision']}  recall {a['citation_recall']}  abstained on unanswerable "
+                f"{a['abstention_on_unanswerable']}  false abstention {a['false_abstention']}  first token p50 "
+                f"{a['first_token_ms_p50']} ms  answer p50 {a['generate_ms_p50']} ms"
+            )
     typer.echo(f"report: {out / 'report.md'}")
     if check:
         failures = check_against_baseline(summaries)

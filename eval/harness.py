@@ -8,6 +8,7 @@ from pathlib import Path
 from eval.questions import Question
 from eval.report import write_reports
 from eval.runner import SUMMARY, per_question, read_results, run_retrieval, summarise
+from rag.assistant import Assistant
 from rag.retriever import Retriever
 
 MODES = ("hybrid", "dense", "bm25")
@@ -16,7 +17,14 @@ WORST_MISSES = 10
 
 
 def evaluate(
-    questions: list[Question], retriever: Retriever, out_dir: Path, *, modes: list[str], k: int = 10, progress: bool = True
+    questions: list[Question],
+    retriever: Retriever,
+    out_dir: Path,
+    *,
+    modes: list[str],
+    k: int = 10,
+    progress: bool = True,
+    assistant: Assistant | None = None,
 ) -> dict[str, dict]:
     """Run each mode (into its own subfolder when several) and write summary.json and reports."""
     summaries: dict[str, dict] = {}
@@ -24,8 +32,8 @@ def evaluate(
     misses: list[dict] = []
     for mode in modes:
         folder = out_dir / mode if len(modes) > 1 else out_dir
-        results = read_results(run_retrieval(questions, retriever, folder, mode=mode, k=k, progress=progress))
-        summaries[mode] = summarise(questions, results)
+        results = read_results(run_retrieval(questions, retriever, folder, mode=mode, k=k, progress=progress, assistant=assistant))
+        summaries[mode] = summarise(questions, results, {p.id: p.text for p in retriever.passages})
         latencies[mode] = [r["timings_ms"]["retrieve"] for r in results]
         if len(modes) > 1:
             (folder / SUMMARY).write_text(json.dumps({mode: summaries[mode]}, indent=2), encoding="utf-8")

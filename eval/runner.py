@@ -13,7 +13,9 @@ from pathlib import Path
 from tqdm import tqdm
 
 from eval.metrics import aggregate, percentile, question_metrics
+from eval.answer_metrics import answer_summary
 from eval.questions import Question
+from rag.assistant import Assistant
 from rag.retriever import Retriever
 
 RESULTS = "results.jsonl"
@@ -48,9 +50,16 @@ def _repair_tail(path: Path) -> None:
 
 
 def run_retrieval(
-    questions: list[Question], retriever: Retriever, out_dir: Path, *, mode: str, k: int = RETRIEVED_PER_QUESTION, progress: bool = True
+    questions: list[Question],
+    retriever: Retriever,
+    out_dir: Path,
+    *,
+    mode: str,
+    k: int = RETRIEVED_PER_QUESTION,
+    progress: bool = True,
+    assistant: Assistant | None = None,
 ) -> Path:
-    """Retrieve for every question not yet in out_dir/results.jsonl; returns that file."""
+    """Retrieve (and answer, given an assistant) every question not yet in out_dir/results.jsonl."""
     out_dir.mkdir(parents=True, exist_ok=True)
     results = out_dir / RESULTS
     _repair_tail(results)
@@ -59,6 +68,7 @@ def run_retrieval(
     with results.open("a", encoding="utf-8") as handle:
         for question in tqdm(todo, desc=f"eval {mode}", unit="q", disable=not progress):
             found = retriever.search(question.question, k=max(k, RETRIEVED_PER_QUESTION), mode=mode)  # type: ignore[arg-type]
+            answer = assistant.ask(question.question, mode=mode) if assistant else None
             record = {
                 "id": question.id,
                 "question": question.question,
@@ -66,22 +76,31 @@ def run_retrieval(
                     {"passage_id": h.passage.id, "text": h.passage.text, "score": round(h.score, 6), "doc": h.passage.issue, "title": h.passage.title}
                     for h in found.hits
                 ],
-                "answer": None,
-                "abstained": None,
-                "citations": [],
-                "timings_ms": {"retrieve": round(found.timings_ms.get("retrieve", 0.0), 3), "generate": None, "first_token": None},
+                "answer": answer.text if answer else None,
+                "abstained": answer.abstained if answer else None,
+                "citations": [{"passage_id": c.passage.id, "quote": c.quote} for c in answer.citations] if answer else [],
+                "timings_ms": {
+                    "retrieve": round(found.timings_ms.get("retrieve", 0.0), 3),
+                    "generate": _ms(answer.timings_ms.get("generate")) if answer else None,
+                    "first_token": _ms(answer.timings_ms.get("first_token")) if answer else None,
+                },
             }
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             handle.flush()
     return results
 
 
+def _ms(value: float | None) -> float | None:
+    return round(value, 3) if value is not None else None
+
+
 def read_results(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def summarise(questions: Iterable[Question], results: list[dict]) -> dict:
-    """Retrieval metrics overall and per question type, plus retrieval latency."""
+def summarise(questions: Iterable[Question], results: list[dict], passage_text: dict[str, str] | None = None) -> dict:
+    """Retrieval metrics overall and per question type, latency, and answer metrics when answered."""
+    questions = list(questions)
     by_id = {r["id"]: r for r in results}
     overall: list[dict[str, float]] = []
     per_type: dict[str, list[dict[str, float]]] = {}
@@ -93,7 +112,9 @@ def summarise(questions: Iterable[Question], results: list[dict]) -> dict:
         overall.append(metrics)
         per_type.setdefault(question.type, []).append(metrics)
     latencies = [r["timings_ms"]["retrieve"] for r in results]
+    answers = answer_summary(questions, results, passage_text or {})
     return {
+        **({"answers": answers} if answers else {}),
         "questions": len(results),
         "answerable": len(overall),
         "retrieval": aggregate(overall),

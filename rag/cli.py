@@ -79,6 +79,61 @@ def search(
         typer.echo("No passage found.")
 
 
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question in plain words.")],
+    model: Annotated[Optional[str], typer.Option(help="A bundled model (smollm2-135m, gemma3-270m) or a .gguf path.")] = None,
+    k: Annotated[Optional[int], typer.Option("--k", min=1, max=50, help="Passages offered to the model.")] = None,
+    issue: Annotated[Optional[list[str]], typer.Option(help='Only this issue, e.g. "79" (repeatable).')] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+    index_dir: IndexOption = None,
+    config: ConfigOption = None,
+) -> None:
+    """Answer a question from the newsletters, with numbered, checked sources."""
+    from rag.assistant import Assistant
+    from rag.generator import LlamaCppGenerator
+    from rag.retriever import Retriever
+
+    settings = _settings(config, index_dir=index_dir, model=model, answer_passages=k)
+    assistant = Assistant(
+        Retriever.open(settings=settings),
+        LlamaCppGenerator(settings.model, context_window=settings.context_window, threads=settings.threads),
+        settings=settings,
+    )
+    answer = assistant.ask(question, issue=issue or None)
+    if as_json:
+        typer.echo(json.dumps(_answer_json(answer), ensure_ascii=False, indent=2))
+        return
+    typer.echo(answer.text)
+    if answer.filters.active:
+        typer.echo(f"(filter: {answer.filters.describe()})")
+    for citation in answer.citations:
+        p = citation.passage
+        typer.secho(f"\n[{citation.number}] {p.issue} ({p.date_label}) — {p.title}", bold=True)
+        typer.echo(f"    “{citation.quote}”")
+    if answer.abstained:
+        for number, p in enumerate(answer.passages, 1):
+            typer.secho(f"\n({number}) {p.issue} ({p.date_label}) — {p.title}", bold=True)
+            typer.echo("    " + p.text[:300].replace("\n", " ") + ("…" if len(p.text) > 300 else ""))
+
+
+def _answer_json(answer) -> dict:
+    return {
+        "question": answer.question,
+        "standalone_question": answer.standalone_question,
+        "answer": answer.text,
+        "abstained": answer.abstained,
+        "filters": answer.filters.describe(),
+        "citations": [
+            {"number": c.number, "passage_id": c.passage.id, "quote": c.quote, "quote_start": c.quote_start,
+             "quote_end": c.quote_end, "issue": c.passage.issue, "date": c.passage.date_label, "title": c.passage.title}
+            for c in answer.citations
+        ],
+        "passages": [p.to_dict() for p in answer.passages],
+        "timings_ms": answer.timings_ms,
+    }
+
+
 def _parse_date(value: str | None, flag: str) -> date | None:
     if value is None:
         return None

@@ -24,6 +24,7 @@ DEFAULT_CONFIG_FILE = "newsletter-qa.toml"
 
 RetrievalMode = Literal["hybrid", "dense", "bm25"]
 AnnKind = Literal["auto", "flat", "hnsw"]
+FusionKind = Literal["linear", "rrf"]
 
 
 class Settings(BaseModel):
@@ -34,7 +35,7 @@ class Settings(BaseModel):
     corpus_dir: Path = PROJECT_ROOT / "data" / "newsletters"
     index_dir: Path = PROJECT_ROOT / "embeddings" / "index"
     embedding_model: str = "all-MiniLM-L6-v2"  # the bundled model, or a local folder
-    chunk_tokens: int = Field(default=128, ge=32, le=2048)  # target word pieces per passage
+    chunk_tokens: int = Field(default=192, ge=32, le=2048)  # target word pieces per passage
     chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
     ann: AnnKind = "auto"
     ann_threshold: int = Field(default=100_000, ge=1)  # passages above which "auto" picks HNSW
@@ -42,10 +43,21 @@ class Settings(BaseModel):
     mode: RetrievalMode = "hybrid"
     k: int = Field(default=5, ge=1, le=100)
     candidates: int = Field(default=50, ge=5, le=1000)  # per retriever, before fusion
+    fusion: FusionKind = "linear"  # min-max normalised scores, weighted; or reciprocal rank fusion
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = Field(default=1.0, ge=0)
     bm25_weight: float = Field(default=1.0, ge=0)
     auto_filters: bool = True  # narrow by issue/time named in the question
+    # Answering
+    model: str = "smollm2-135m"  # a bundled GGUF ("smollm2-135m", "gemma3-270m") or a .gguf path
+    context_window: int = Field(default=2048, ge=256, le=131072)
+    prompt_tokens: int = Field(default=700, ge=64)  # passages + question; bounds time to first token
+    answer_tokens: int = Field(default=96, ge=8, le=4096)
+    answer_passages: int = Field(default=5, ge=1, le=50)  # passages offered to the model
+    min_retrieval_score: float = Field(default=0.3, ge=-1, le=1)  # best cosine below this: abstain unasked
+    support_threshold: float = Field(default=0.6, ge=0, le=1)  # how well a passage must back a sentence
+    prompts_dir: Path = PROJECT_ROOT / "prompts"
+    threads: int | None = Field(default=None, ge=1, le=256)
 
 
 def _from_environment(environ: dict[str, str]) -> dict[str, Any]:

@@ -28,7 +28,7 @@ from rag.query_filters import Filters, IssueInfo, parse_filters
 
 MAX_QUERY_CHARS = 4000  # longer questions are cut: the embedder reads ~200 words anyway
 DUPLICATE_SHINGLE_OVERLAP = 0.6  # share of 5-word shingles that makes two passages the same text
-NEIGHBOUR_PENALTY = 0.97  # score factor for a passage overlapping a better one: about one place on RRF;
+NEIGHBOUR_PENALTY = 0.97  # score factor for a passage overlapping a better one: a nudge of about a place;
 # measured, stronger demotion (0.95, 0.9, or pushing neighbours to the end) loses recall.
 
 
@@ -189,15 +189,33 @@ class Retriever:
         return np.flatnonzero(np.isin(self._row_issue, list(labels)))
 
     def _fuse(self, dense: dict[int, float], sparse: dict[int, float], mode: RetrievalMode) -> list[tuple[int, float]]:
+        """One ranking from the two retrievers' candidates.
+
+        "linear" (the default) rescales each retriever's candidate scores to 0..1 and adds
+        them with the configured weights, so a passage both retrievers like strongly wins;
+        measured on the question set it beats reciprocal rank fusion ("rrf") clearly (MRR@10
+        0.880 against 0.826 with 192-token passages), because it keeps how far ahead a
+        candidate is rather than only its place.
+        """
         if mode == "dense":
             return sorted(dense.items(), key=lambda item: -item[1])
         if mode == "bm25":
             return sorted(sparse.items(), key=lambda item: -item[1])
+        weights = ((self.settings.dense_weight, dense), (self.settings.bm25_weight, sparse))
         fused: dict[int, float] = {}
-        rrf_k = self.settings.rrf_k
-        for weight, scores in ((self.settings.dense_weight, dense), (self.settings.bm25_weight, sparse)):
-            for rank, row in enumerate(sorted(scores, key=lambda r: -scores[r])):
-                fused[row] = fused.get(row, 0.0) + weight / (rrf_k + rank + 1)
+        if self.settings.fusion == "rrf":
+            for weight, scores in weights:
+                for rank, row in enumerate(sorted(scores, key=lambda r: -scores[r])):
+                    fused[row] = fused.get(row, 0.0) + weight / (self.settings.rrf_k + rank + 1)
+        else:
+            total = sum(weight for weight, _ in weights) or 1.0
+            for weight, scores in weights:
+                if not scores:
+                    continue
+                high, low = max(scores.values()), min(scores.values())
+                for row, score in scores.items():
+                    scaled = (score - low) / (high - low) if high > low else 1.0
+                    fused[row] = fused.get(row, 0.0) + weight / total * scaled
         return sorted(fused.items(), key=lambda item: -item[1])
 
     def _shingles(self, row: int) -> set[tuple[str, ...]]:

@@ -1,0 +1,174 @@
+"""Answers with verified citations: retrieve, pack, generate, check, or abstain.
+
+Trust comes from the system around the model, not from the model: every sentence of the
+answer must stand on a given passage (its names, numbers and dates present), and when
+nothing supports it the assistant says the newsletters don't say, showing the closest
+passages instead.
+
+    assistant = Assistant(Retriever.open(), LlamaCppGenerator("smollm2-135m"))
+    answer = assistant.ask("Where was the 21st RTC Heads meeting held?")
+    print(answer.text)
+    for c in answer.citations:
+        print(c.number, c.passage.issue, c.passage.title, c.quote)
+
+    for item in assistant.stream("Who opened it?", history=[...]):   # tokens, then the Answer
+        ...
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from rag.chunking import sentence_spans
+from rag.citations import Citation, check_answer
+from rag.config import Settings
+from rag.errors import QueryError
+from rag.generator import Generator
+from rag.passages import Passage
+from rag.prompts import Prompts
+from rag.query_filters import Filters
+from rag.retriever import Hit, Retriever
+
+NOT_FOUND = "NOT FOUND"
+MAX_QUESTION_CHARS = 2000  # a longer question is cut before it reaches the model
+_INJECTION = re.compile(
+    r"\b(?:ignore|disregard|forget)\b[^.!?\n]{0,60}\b(?:question|instructions?|above|previous|prompt|rules)\b"
+    r"|\b(?:you must now|respond only with|answer only with|say only)\b",
+    re.I,
+)
+_FOLLOW_UP = re.compile(r"^(?:and|but|also|what about|how about)\b|\b(?:it|its|they|them|their|he|she|his|her|this|that|there|those)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The single thing the CLI, the app and the evaluation render."""
+
+    question: str
+    standalone_question: str  # what was searched (a follow-up made standalone)
+    text: str
+    citations: list[Citation]
+    passages: list[Passage]  # given to the model, or the closest ones when abstaining
+    abstained: bool
+    filters: Filters
+    raw: str = ""  # the model's own words, before checking
+    timings_ms: dict[str, float | None] = field(default_factory=dict)
+
+
+def _history_questions(history: list | None) -> list[str]:
+    """User turns from [(user, assistant), ...] or [{"role": ..., "content": ...}, ...]."""
+    questions: list[str] = []
+    for turn in history or []:
+        if isinstance(turn, dict):
+            if turn.get("role") == "user" and turn.get("content"):
+                questions.append(str(turn["content"]))
+        elif isinstance(turn, (list, tuple)) and turn and turn[0]:
+            questions.append(str(turn[0]))
+    return questions
+
+
+def neutralise_instructions(text: str) -> str:
+    """Passages are material, not orders: a sentence that gives the model orders is withheld whole."""
+    if not _INJECTION.search(text):
+        return text
+    pieces: list[str] = []
+    cursor = 0
+    for start, end in sentence_spans(text, 0):
+        if _INJECTION.search(text[start:end]):
+            pieces.append(text[cursor:start] + "[instruction removed]")
+            cursor = end
+    return "".join(pieces) + text[cursor:]
+
+
+class Assistant:
+    """Question answering over a retriever with a local generator."""
+
+    def __init__(self, retriever: Retriever, generator: Generator, *, settings: Settings | None = None) -> None:
+        self.retriever = retriever
+        self.generator = generator
+        self.settings = settings or retriever.settings
+        self.prompts = Prompts(self.settings.prompts_dir)
+
+    def standalone(self, question: str, history: list | None) -> str:
+        """A follow-up ("and who opened it?") joined to the question it follows, for retrieval."""
+        previous = _history_questions(history)
+        if not previous or not (_FOLLOW_UP.search(question) or len(question.split()) <= 4):
+            return question
+        return self.prompts.render("follow_up", previous=previous[-1], question=question)
+
+    def ask(self, question: str, history: list | None = None, **search: object) -> Answer:
+        """The whole answer at once (see `stream` for tokens as they come)."""
+        for item in self.stream(question, history, **search):
+            if isinstance(item, Answer):
+                return item
+        raise AssertionError("stream ended without an answer")  # pragma: no cover
+
+    def stream(self, question: str, history: list | None = None, **search: object) -> Iterator[str | Answer]:
+        """Yield the model's text as it is generated, then the checked Answer."""
+        if not isinstance(question, str) or not question.strip():
+            raise QueryError("The question is empty: type a question about the newsletters.")
+        question = question.strip()[:MAX_QUESTION_CHARS]
+        started = time.perf_counter()
+        standalone = self.standalone(question, history)
+        k = int(search.pop("k", None) or self.settings.answer_passages)  # type: ignore[arg-type]
+        result = self.retriever.search(standalone, k=k, **search)  # type: ignore[arg-type]
+        timings: dict[str, float | None] = {"retrieve": (time.perf_counter() - started) * 1000, "first_token": None, "generate": None}
+        hits = result.hits
+        best = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
+        if not hits or (best is not None and best < self.settings.min_retrieval_score):
+            yield self._abstain(question, standalone, hits, result.filters, "", timings, started)
+            return
+
+        passages = self._pack(hits, question)
+        prompt_started = time.perf_counter()
+        pieces: list[str] = []
+        for piece in self._generate(passages, standalone):
+            if timings["first_token"] is None:
+                timings["first_token"] = (time.perf_counter() - prompt_started) * 1000
+            pieces.append(piece)
+            yield piece
+        timings["generate"] = (time.perf_counter() - prompt_started) * 1000
+        raw = "".join(pieces).strip()
+        if not raw or NOT_FOUND.lower() in raw.lower():
+            yield self._abstain(question, standalone, hits, result.filters, raw, timings, started)
+            return
+        checked = check_answer(raw, passages, question=standalone, threshold=self.settings.support_threshold)
+        if not checked.supported:
+            yield self._abstain(question, standalone, hits, result.filters, raw, timings, started)
+            return
+        timings["total"] = (time.perf_counter() - started) * 1000
+        yield Answer(question, standalone, checked.text, checked.citations, passages, False, result.filters, raw, timings)
+
+    def _abstain(self, question, standalone, hits: list[Hit], filters, raw, timings, started) -> Answer:
+        timings["total"] = (time.perf_counter() - started) * 1000
+        closest = [h.passage for h in hits[:3]]
+        return Answer(question, standalone, self.prompts.render("abstain"), [], closest, True, filters, raw, timings)
+
+    def _label(self, number: int, passage: Passage) -> str:
+        return f"[{number}] {passage.issue} ({passage.date_label}) — {passage.title}\n{neutralise_instructions(passage.text)}"
+
+    def _pack(self, hits: list[Hit], question: str) -> list[Passage]:
+        """As many passages, best first, as fit the prompt budget counted with the model's tokenizer."""
+        budget = min(self.settings.prompt_tokens, self.generator.context_window - self.settings.answer_tokens)
+        used = self.generator.count_tokens(self.prompts.template("system") + question) + 40
+        packed: list[Passage] = []
+        for hit in hits:
+            cost = self.generator.count_tokens(self._label(len(packed) + 1, hit.passage)) + 2
+            if packed and used + cost > budget:
+                break
+            packed.append(hit.passage)
+            used += cost
+        return packed
+
+    def _generate(self, passages: list[Passage], question: str) -> Iterator[str]:
+        numbered = "\n\n".join(self._label(i, p) for i, p in enumerate(passages, 1))
+        if self.generator.has_chat_template:
+            messages = [
+                {"role": "system", "content": self.prompts.render("system")},
+                {"role": "user", "content": self.prompts.render("answer", passages=numbered, question=question)},
+            ]
+            return self.generator.stream_chat(messages, max_tokens=self.settings.answer_tokens)
+        prompt = self.prompts.render("answer_completion", passages=numbered, question=question)
+        return self.generator.stream_completion(prompt, max_tokens=self.settings.answer_tokens)
