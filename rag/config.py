@@ -49,7 +49,7 @@ class Settings(BaseModel):
     bm25_weight: float = Field(default=1.0, ge=0)
     auto_filters: bool = True  # narrow by issue/time named in the question
     # Answering
-    model: str = "smollm2-135m"  # a bundled GGUF ("smollm2-135m", "gemma3-270m") or a .gguf path
+    model: str = "gemma3-270m"  # measured better than smollm2-135m (README); a bundled GGUF ("smollm2-135m", "gemma3-270m") or a .gguf path
     context_window: int = Field(default=2048, ge=256, le=131072)
     prompt_tokens: int = Field(default=700, ge=64)  # passages + question; bounds time to first token
     answer_tokens: int = Field(default=96, ge=8, le=4096)

@@ -45,7 +45,7 @@ def test_adding_changing_and_removing_a_newsletter_embeds_only_what_is_new(tmp_p
     added = [p for p in load_index(settings.index_dir).passages if p.doc_id == new_issue.name]
     assert second.added == [new_issue.name] and second.passages == first.passages + len(added)
     # Only text never seen before is embedded (No. 79 repeats some of No. 83's foreword).
-    assert second.embedded == len({p.content_hash for p in added} - before) > 100
+    assert second.embedded == len({p.content_hash for p in added} - before) >= 0.9 * len(added)
     assert second.reused == second.passages - sum(1 for p in added if p.content_hash not in before)
 
     changed = corpus / "cti-news-vol17-2020-06.txt"

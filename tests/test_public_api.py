@@ -9,7 +9,7 @@ import rag
 def test_public_names_are_exported():
     assert sorted(rag.__all__) == sorted(
         [
-            "ConfigError", "Embedder", "Filters", "Hit", "IndexError_", "IndexMismatchError", "IndexMissingError",
+            "Answer", "Assistant", "Citation", "Generator", "LlamaCppGenerator", "ConfigError", "Embedder", "Filters", "Hit", "IndexError_", "IndexMismatchError", "IndexMissingError",
             "IndexReport", "IngestError", "ModelError", "Passage", "QueryError", "RagError", "Retriever",
             "SearchResult", "SentenceTransformerEmbedder", "Settings", "build_index", "load_settings",
         ]
