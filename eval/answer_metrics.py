@@ -67,7 +67,11 @@ def answer_summary(questions, results: list[dict], passage_text: dict[str, str])
             recalls.append(recall)
     mean = lambda values: round(sum(values) / len(values), 4) if values else None  # noqa: E731
     first_tokens = [r["timings_ms"]["first_token"] for _, r in answerable + unanswerable if r["timings_ms"]["first_token"] is not None]
-    totals = [r["timings_ms"]["generate"] for _, r in answerable + unanswerable if r["timings_ms"]["generate"] is not None]
+    generation = [r["timings_ms"]["generate"] for _, r in answerable + unanswerable if r["timings_ms"]["generate"] is not None]
+    totals = [r["timings_ms"]["retrieve"] + (r["timings_ms"]["generate"] or 0.0) for _, r in answerable + unanswerable]
+    by_type: dict[str, list[float]] = {}
+    for (question, _record), hit in zip(answerable, contained):
+        by_type.setdefault(question.type, []).append(float(hit))
     return {
         "answer_contains_gold": mean([float(c) for c in contained]),
         "token_f1": mean(f1s),
@@ -77,7 +81,10 @@ def answer_summary(questions, results: list[dict], passage_text: dict[str, str])
         "false_abstention": mean([float(r["abstained"]) for _, r in answerable]),
         "first_token_ms_p50": percentile(first_tokens, 50),
         "first_token_ms_p95": percentile(first_tokens, 95),
-        "generate_ms_p50": percentile(totals, 50),
-        "generate_ms_p95": percentile(totals, 95),
+        "generate_ms_p50": percentile(generation, 50),
+        "generate_ms_p95": percentile(generation, 95),
+        "total_ms_p50": percentile(totals, 50),
+        "total_ms_p95": percentile(totals, 95),
+        "contains_gold_by_type": {kind: mean(values) for kind, values in sorted(by_type.items())},
         "answered": len(answerable) + len(unanswerable),
     }

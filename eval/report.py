@@ -44,14 +44,20 @@ def _latency_plot(latencies: dict[str, list[float]], path: Path) -> None:
 
 
 def _type_plot(summaries: dict[str, dict], path: Path) -> None:
+    """Recall@5 per question type, and answer accuracy per type where answers were generated."""
     fig, ax = plt.subplots(figsize=(6, 3.4))
     kinds = sorted({kind for s in summaries.values() for kind in s["by_type"]})
-    width = 0.8 / max(1, len(summaries))
-    for offset, (mode, summary) in enumerate(summaries.items()):
-        values = [summary["by_type"].get(kind, {}).get("recall@5", 0) for kind in kinds]
-        ax.bar([i + offset * width for i in range(len(kinds))], values, width, label=mode)
-    ax.set_xticks([i + width * (len(summaries) - 1) / 2 for i in range(len(kinds))], kinds, rotation=30, ha="right")
-    ax.set_ylabel("Recall@5")
+    series = [(f"{mode} Recall@5", [s["by_type"].get(k, {}).get("recall@5", 0) for k in kinds]) for mode, s in summaries.items()]
+    series += [
+        (f"{mode} answer contains gold", [s["answers"]["contains_gold_by_type"].get(k) or 0 for k in kinds])
+        for mode, s in summaries.items()
+        if "answers" in s
+    ]
+    width = 0.8 / max(1, len(series))
+    for offset, (label, values) in enumerate(series):
+        ax.bar([i + offset * width for i in range(len(kinds))], values, width, label=label)
+    ax.set_xticks([i + width * (len(series) - 1) / 2 for i in range(len(kinds))], kinds, rotation=30, ha="right")
+    ax.set_ylabel("share of questions")
     ax.set_ylim(0, 1.02)
     ax.legend()
     fig.tight_layout()
@@ -79,7 +85,12 @@ def write_reports(out_dir: Path, summaries: dict[str, dict], latencies: dict[str
     md += ["| " + " | ".join(row) + " |" for row in table[:1]]
     md += ["|" + "---|" * len(table[0])]
     md += ["| " + " | ".join(row) + " |" for row in table[1:]]
-    md += ["", f"![Recall@k]({plots['recall'].name})", f"![Recall@5 by question type]({plots['types'].name})", f"![Latency]({plots['latency'].name})", ""]
+    answered = {mode: s["answers"] for mode, s in summaries.items() if "answers" in s}
+    if answered:
+        names = [k for k in next(iter(answered.values())) if k != "contains_gold_by_type"]
+        md += ["", "## Answers", "", "| mode | " + " | ".join(names) + " |", "|" + "---|" * (len(names) + 1)]
+        md += ["| " + mode + " | " + " | ".join(str(a[n]) for n in names) + " |" for mode, a in answered.items()]
+    md += ["", f"![Recall@k]({plots['recall'].name})", f"![By question type]({plots['types'].name})", f"![Latency]({plots['latency'].name})", ""]
     md += ["## Worst misses", ""]
     for miss in misses:
         md.append(f"- **{miss['id']}** ({miss['mode']}) {miss['question']}")

@@ -14,9 +14,11 @@ def documents():
     return load_documents([CORPUS])[0]
 
 
-def test_no_passage_exceeds_the_embedding_models_limit(embedder, documents):
-    settings = ChunkerSettings(target_tokens=128, max_tokens=embedder.max_tokens, overlap_sentences=1)
-    passages = [p for d in documents for p in chunk_document(d, settings, embedder.count_tokens)]
+def test_no_passage_exceeds_the_embedding_models_limit(embedder, session_index):
+    from rag.index_store import load_index
+
+    passages = load_index(session_index).passages  # built with the default settings
+    assert load_index(session_index).manifest.chunker["target_tokens"] == 192
     assert len(passages) > 100
     # Counted exactly as the model reads the passage: title and text, special tokens included.
     tokenizer = embedder._tokenizer

@@ -65,3 +65,23 @@ def test_compare_prints_deltas(tmp_path, retriever):
     result = CliRunner().invoke(build_app(), ["eval", "compare", str(tmp_path / "a"), str(tmp_path / "b")])
     assert result.exit_code == 0, result.output
     assert "recall@5" in result.stdout and "+0.0000" in result.stdout
+
+
+def test_a_run_with_answers_fills_the_answer_fields_and_metrics(tmp_path, retriever):
+    from rag.assistant import Assistant
+    from rag.generator import LlamaCppGenerator
+
+    questions = [q for q in load_questions(DEFAULT_QUESTIONS) if q.type in ("place", "unanswerable")][:2]
+    questions += [q for q in load_questions(DEFAULT_QUESTIONS) if q.type == "unanswerable"][:2]
+    assistant = Assistant(retriever, LlamaCppGenerator("gemma3-270m"))
+    summaries = evaluate(questions, retriever, tmp_path / "run", modes=["hybrid"], progress=False, assistant=assistant)
+    rows = read_results(tmp_path / "run" / RESULTS)
+    for row in rows:
+        assert isinstance(row["answer"], str) and isinstance(row["abstained"], bool)
+        assert all(set(c) == {"passage_id", "quote"} for c in row["citations"])
+        assert row["abstained"] or row["citations"]
+    answers = summaries["hybrid"]["answers"]
+    for name in ("answer_contains_gold", "token_f1", "abstention_on_unanswerable", "false_abstention", "first_token_ms_p50", "total_ms_p95"):
+        assert name in answers
+    assert 0 <= answers["abstention_on_unanswerable"] <= 1 and answers["answered"] == len(questions)
+    assert "## Answers" in (tmp_path / "run" / "report.md").read_text()

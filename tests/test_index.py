@@ -109,10 +109,14 @@ def test_a_build_killed_midway_leaves_the_previous_index_whole(index_copy):
     assert len([n for n in survivors if n.startswith("build-")]) == 1
 
 
-def test_hnsw_can_be_chosen_for_large_corpora(tmp_path, embedder):
-    settings = settings_for(tmp_path / "index", ann="hnsw")
-    build_index(settings, [CORPUS / "rocb-ap-e-newsletter-no83-2023-q4.txt"], embedder=embedder, progress=False)
-    retriever = Retriever.open(settings=settings, embedder=embedder)
-    assert read_manifest(settings.index_dir).dense_kind == "hnsw"
+def test_hnsw_and_a_model_given_by_path(tmp_path):
+    from rag.models import bundled_embedding_model_path
+
+    model_folder = str(bundled_embedding_model_path())  # any local sentence-transformers folder
+    settings = settings_for(tmp_path / "index", ann="hnsw", embedding_model=model_folder)
+    build_index(settings, [CORPUS / "rocb-ap-e-newsletter-no83-2023-q4.txt"], progress=False)
+    retriever = Retriever.open(settings=settings)
+    manifest = read_manifest(settings.index_dir)
+    assert manifest.dense_kind == "hnsw" and manifest.embedding_model == model_folder
     hits = retriever.search("Where was the 21st RTC Heads meeting held?", k=3, mode="dense").hits
     assert any("Kashiwa" in h.passage.text for h in hits)
