@@ -80,8 +80,8 @@ def support(sentence: str, passage_text: str, question: str = "") -> float:
     """
     strong, other = key_terms(sentence)
     asked = _passage_terms(question)
-    if not (strong - asked) and not (other - asked):
-        return 0.0
+    if not (strong - asked) and len(other - asked) < 2:
+        return 0.0  # restates the question, or a fragment ("Likewise,") that claims nothing
     terms = _passage_terms(passage_text)
     if strong:
         strong_share = len(strong & terms) / len(strong)

@@ -43,6 +43,10 @@ def test_an_unsupported_sentence_is_dropped_and_the_rest_kept():
     assert checked.supported and checked.text == "24 officials attended [1]."
 
 
+def test_a_fragment_claims_nothing():
+    assert not check_answer("Likewise, [1].", PASSAGES).supported
+
+
 def test_restating_the_question_is_not_an_answer():
     question = "How many officers took part in the Langkawi workshop?"
     assert not check_answer("Officers took part in the Langkawi workshop [1].", PASSAGES, question=question).supported
