@@ -141,3 +141,11 @@ def test_passages_only_mode_shows_what_the_retriever_finds(app_url, browser):
     _ask(page, "Where was the 21st Regional Training Center Heads meeting held?", 1)
     assert "no answer generated" in page.locator("#chat").inner_text()
     assert page.locator("#sources .source").count() >= 3 and "Kashiwa" in page.locator("#sources").inner_text()
+
+
+def test_the_api_is_usable_from_code_as_the_readme_shows(app_url):
+    from gradio_client import Client
+
+    result = Client(app_url, verbose=False).predict("Which dog breed do customs canine units use most?", api_name="/ask")
+    assert set(result) == {"answer", "abstained", "sources"}
+    assert result["abstained"] or ("Labrador" in result["answer"] and result["sources"][0]["issue"].startswith("ROCB"))
