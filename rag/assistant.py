@@ -5,7 +5,7 @@ answer must stand on a given passage (its names, numbers and dates present), and
 nothing supports it the assistant says the newsletters don't say, showing the closest
 passages instead.
 
-    assistant = Assistant(Retriever.open(), LlamaCppGenerator("smollm2-135m"))
+    assistant = Assistant(Retriever.open(), LlamaCppGenerator("gemma3-270m"))
     answer = assistant.ask("Where was the 21st RTC Heads meeting held?")
     print(answer.text)
     for c in answer.citations:
@@ -22,8 +22,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from rag.answer_finder import AnswerFinder, Candidate, top_per_passage
 from rag.chunking import sentence_spans
-from rag.citations import Citation, check_answer
+from rag.citations import Citation
+from rag.composer import compose
 from rag.config import Settings
 from rag.errors import QueryError
 from rag.generator import Generator
@@ -32,7 +34,6 @@ from rag.prompts import Prompts
 from rag.query_filters import Filters
 from rag.retriever import Hit, Retriever
 
-NOT_FOUND = "NOT FOUND"
 MAX_QUESTION_CHARS = 2000  # a longer question is cut before it reaches the model
 _INJECTION = re.compile(
     r"\b(?:ignore|disregard|forget)\b[^.!?\n]{0,60}\b(?:question|instructions?|above|previous|prompt|rules)\b"
@@ -55,6 +56,7 @@ class Answer:
     filters: Filters
     raw: str = ""  # the model's own words, before checking
     timings_ms: dict[str, float | None] = field(default_factory=dict)
+    source: str = ""  # "model": the model's checked words; "extract": the best sentence quoted; "" when abstaining
 
 
 def _history_questions(history: list | None) -> list[str]:
@@ -90,6 +92,7 @@ class Assistant:
         self.generator = generator
         self.settings = settings or retriever.settings
         self.prompts = Prompts(self.settings.prompts_dir)
+        self.finder = AnswerFinder(retriever.embedder, corpus_texts=[p.text for p in retriever.passages])
 
     def standalone(self, question: str, history: list | None) -> str:
         """A follow-up ("and who opened it?") joined to the question it follows, for retrieval."""
@@ -120,50 +123,54 @@ class Assistant:
         if not hits or (best is not None and best < self.settings.min_retrieval_score):
             yield self._abstain(question, standalone, hits, result.filters, "", timings, started)
             return
+        ranked = [c for c in self.finder.rank(standalone, [h.passage for h in hits]) if not _INJECTION.search(c.text)]
+        timings["rank"] = (time.perf_counter() - started) * 1000 - timings["retrieve"]
+        if not ranked or ranked[0].score < self.settings.answer_threshold:
+            yield self._abstain(question, standalone, hits, result.filters, "", timings, started)
+            return
 
-        passages = self._pack(hits, question)
+        offered = self._pack(top_per_passage(ranked, self.settings.answer_candidates), standalone)
         prompt_started = time.perf_counter()
         pieces: list[str] = []
-        for piece in self._generate(passages, standalone):
+        for piece in self._generate(offered, standalone):
             if timings["first_token"] is None:
-                timings["first_token"] = (time.perf_counter() - prompt_started) * 1000
+                timings["first_token"] = (time.perf_counter() - started) * 1000
             pieces.append(piece)
             yield piece
         timings["generate"] = (time.perf_counter() - prompt_started) * 1000
         raw = "".join(pieces).strip()
-        if not raw or NOT_FOUND.lower() in raw.lower():
-            yield self._abstain(question, standalone, hits, result.filters, raw, timings, started)
-            return
-        checked = check_answer(raw, passages, question=standalone, threshold=self.settings.support_threshold)
-        if not checked.supported:
+        composed = compose(raw, offered, question=standalone, threshold=self.settings.support_threshold)
+        if composed.source == "extract" and ranked[0].score < self.settings.quote_threshold:
             yield self._abstain(question, standalone, hits, result.filters, raw, timings, started)
             return
         timings["total"] = (time.perf_counter() - started) * 1000
-        yield Answer(question, standalone, checked.text, checked.citations, passages, False, result.filters, raw, timings)
+        passages = [c.passage for c in offered]
+        yield Answer(question, standalone, composed.text, composed.citations, passages, False, result.filters, raw, timings, composed.source)
 
     def _abstain(self, question, standalone, hits: list[Hit], filters, raw, timings, started) -> Answer:
         timings["total"] = (time.perf_counter() - started) * 1000
         closest = [h.passage for h in hits[:3]]
         return Answer(question, standalone, self.prompts.render("abstain"), [], closest, True, filters, raw, timings)
 
-    def _label(self, number: int, passage: Passage) -> str:
-        return f"[{number}] {passage.issue} ({passage.date_label}) — {passage.title}\n{neutralise_instructions(passage.text)}"
+    def _label(self, number: int, candidate: Candidate) -> str:
+        passage = candidate.passage
+        return f"[{number}] {passage.issue} ({passage.date_label}) — {passage.title}\n{neutralise_instructions(candidate.text)}"
 
-    def _pack(self, hits: list[Hit], question: str) -> list[Passage]:
-        """As many passages, best first, as fit the prompt budget counted with the model's tokenizer."""
+    def _pack(self, offered: list[Candidate], question: str) -> list[Candidate]:
+        """As many candidates, best first, as fit the prompt budget counted with the model's tokenizer."""
         budget = min(self.settings.prompt_tokens, self.generator.context_window - self.settings.answer_tokens)
         used = self.generator.count_tokens(self.prompts.template("system") + question) + 40
-        packed: list[Passage] = []
-        for hit in hits:
-            cost = self.generator.count_tokens(self._label(len(packed) + 1, hit.passage)) + 2
+        packed: list[Candidate] = []
+        for candidate in offered:
+            cost = self.generator.count_tokens(self._label(len(packed) + 1, candidate)) + 2
             if packed and used + cost > budget:
                 break
-            packed.append(hit.passage)
+            packed.append(candidate)
             used += cost
         return packed
 
-    def _generate(self, passages: list[Passage], question: str) -> Iterator[str]:
-        numbered = "\n\n".join(self._label(i, p) for i, p in enumerate(passages, 1))
+    def _generate(self, offered: list[Candidate], question: str) -> Iterator[str]:
+        numbered = "\n\n".join(self._label(i, c) for i, c in enumerate(offered, 1))
         if self.generator.has_chat_template:
             messages = [
                 {"role": "system", "content": self.prompts.render("system")},

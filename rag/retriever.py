@@ -102,6 +102,11 @@ class Retriever:
         """Cleaned text and metadata of each indexed issue (for citations and the UI)."""
         return self._stored.documents
 
+    @property
+    def embedder(self) -> Embedder:
+        """The model that built this index: questions and sentences must be embedded with it."""
+        return self._embedder
+
     def warm_up(self) -> None:
         """Load the embedding model now rather than on the first query."""
         self._embedder.embed_query("warm up")

@@ -54,7 +54,7 @@ def test_a_real_model_answers_with_checked_citations(retriever, gemma):
         assert citation.passage.id in given and f"[{citation.number}]" in answer.text
         document = next(d for d in retriever.documents if d["doc_id"] == citation.passage.doc_id)
         assert document["text"][citation.quote_start : citation.quote_end] == citation.quote
-    assert answer.timings_ms["first_token"] > 0 and answer.timings_ms["generate"] >= answer.timings_ms["first_token"]
+    assert 0 < answer.timings_ms["first_token"] <= answer.timings_ms["total"] and answer.timings_ms["generate"] > 0
 
 
 def test_streaming_yields_the_text_as_it_comes_then_the_answer(retriever, gemma):
@@ -99,11 +99,16 @@ def test_wrong_markers_from_the_model_are_repaired(retriever):
     assert "Kashiwa" in answer.citations[0].passage.text
 
 
-def test_an_unsupported_reply_becomes_an_abstention_with_the_closest_passages(retriever):
+def test_an_invented_figure_never_reaches_the_answer(retriever):
     scripted = ScriptedGenerator("The membership fee is 12,500 euros a year [1].")
     answer = Assistant(retriever, scripted).ask("How much is the WCO membership fee?")
-    assert answer.abstained and answer.citations == [] and 1 <= len(answer.passages) <= 3
-    assert answer.raw.startswith("The membership fee")
+    assert answer.raw.startswith("The membership fee") and "12,500" not in answer.text
+    if answer.abstained:
+        assert answer.citations == [] and 1 <= len(answer.passages) <= 3
+    else:  # the best sentence is quoted instead, word for word from the cited passage
+        assert answer.source == "extract"
+        for citation in answer.citations:
+            assert citation.quote in citation.passage.text and " ".join(citation.quote.split()) in answer.text
 
 
 def test_a_follow_up_is_made_standalone_from_the_history(retriever):

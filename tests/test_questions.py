@@ -2,9 +2,13 @@
 
 from collections import Counter
 
+import pytest
+
 from eval.matching import normalise_whitespace
 from eval.questions import DEFAULT_QUESTIONS, load_questions
 from tests.conftest import CORPUS
+
+HELDOUT = DEFAULT_QUESTIONS.with_name("heldout.jsonl")
 
 ISSUES = {
     "CTI News Vol. 17": "cti-news-vol17-2020-06.txt",
@@ -30,9 +34,10 @@ def test_the_set_is_large_varied_and_covers_every_issue():
     assert set(per_issue) == set(ISSUES) and min(per_issue.values()) >= 12
 
 
-def test_evidence_is_in_the_corpus_and_answers_are_in_their_evidence():
+@pytest.mark.parametrize("path", [DEFAULT_QUESTIONS, HELDOUT], ids=["questions", "heldout"])
+def test_evidence_is_in_the_corpus_and_answers_are_in_their_evidence(path):
     texts = {label: corpus_text(name) for label, name in ISSUES.items()}
-    for q in load_questions(DEFAULT_QUESTIONS):
+    for q in load_questions(path):
         if q.type == "unanswerable":
             assert q.answers == [] and q.evidence == [], q.id
             continue
@@ -47,3 +52,10 @@ def test_evidence_is_in_the_corpus_and_answers_are_in_their_evidence():
             assert needle in evidence or needle in scope, (q.id, answer)
         if q.type == "multi_issue":
             assert len(labels) == 2 and all(any(normalise_whitespace(e).lower() in texts[l] for e in q.evidence) for l in labels), q.id
+
+
+def test_the_heldout_set_asks_about_other_sentences():
+    used = {normalise_whitespace(e).lower() for q in load_questions(DEFAULT_QUESTIONS) for e in q.evidence}
+    heldout = load_questions(HELDOUT)
+    assert len(heldout) >= 30 and sum(q.type == "unanswerable" for q in heldout) >= 5
+    assert not {normalise_whitespace(e).lower() for q in heldout for e in q.evidence} & used

@@ -1,0 +1,92 @@
+"""Calibrate the answer threshold: how sure must the best sentence be before the assistant answers?
+
+No model is run: this ranks the sentences of the retrieved passages for every question
+(as the assistant does before generating) and sweeps the threshold, printing for each
+the share of unanswerable questions abstained, the false abstention rate, and how often
+the sentence answered with holds the gold answer.
+
+    .venv/bin/python -m eval.calibrate                         # eval/questions.jsonl
+    .venv/bin/python -m eval.calibrate --questions eval/heldout.jsonl
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from tqdm import tqdm
+
+from eval.answer_metrics import contains_gold
+from eval.questions import DEFAULT_QUESTIONS, Question, load_questions
+from rag.answer_finder import AnswerFinder
+from rag.config import load_settings
+from rag.retriever import Retriever
+
+
+def rank_all(questions: list[Question], retriever: Retriever, finder: AnswerFinder, k: int) -> list[dict]:
+    """The best sentence and its score for every question."""
+    rows = []
+    for question in tqdm(questions, desc="rank sentences", unit="q"):
+        hits = retriever.search(question.question, k=k).hits
+        candidates = finder.rank(question.question, [h.passage for h in hits])
+        best = candidates[0] if candidates else None
+        top3 = " ".join(c.text for c in candidates[:3])
+        rows.append(
+            {
+                "id": question.id,
+                "type": question.type,
+                "answerable": question.answerable,
+                "score": best.score if best else 0.0,
+                "sentence": best.text if best else "",
+                "signals": best.signals if best else {},
+                "gold_in_top1": bool(best) and contains_gold(best.text, question.answers),
+                "gold_in_top3": contains_gold(top3, question.answers),
+            }
+        )
+    return rows
+
+
+def sweep(rows: list[dict], thresholds: list[float]) -> list[dict]:
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    table = []
+    for threshold in thresholds:
+        answered = [r for r in answerable if r["score"] >= threshold]
+        table.append(
+            {
+                "threshold": threshold,
+                "abstains_on_unanswerable": sum(r["score"] < threshold for r in unanswerable) / max(1, len(unanswerable)),
+                "false_abstention": 1 - len(answered) / max(1, len(answerable)),
+                "gold_in_answer": sum(r["gold_in_top1"] for r in answered) / max(1, len(answerable)),
+            }
+        )
+    return table
+
+
+def main(
+    questions: Annotated[Optional[Path], typer.Option(help="Question file; default eval/questions.jsonl.")] = None,
+    k: Annotated[int, typer.Option(help="Passages ranked per question (the assistant's answer_passages).")] = 0,
+    dump: Annotated[Optional[Path], typer.Option(help="Write every question's best sentence here (JSON).")] = None,
+) -> None:
+    settings = load_settings()
+    retriever = Retriever.open(settings=settings)
+    finder = AnswerFinder(retriever.embedder, corpus_texts=[p.text for p in retriever.passages])
+    rows = rank_all(load_questions(questions or DEFAULT_QUESTIONS), retriever, finder, k or settings.answer_passages)
+    answerable = [r for r in rows if r["answerable"]]
+    typer.echo(
+        f"{len(rows)} questions; gold in best sentence {sum(r['gold_in_top1'] for r in answerable) / len(answerable):.3f}, "
+        f"in best three {sum(r['gold_in_top3'] for r in answerable) / len(answerable):.3f}"
+    )
+    typer.echo(f"{'threshold':>9s} {'abstain unans':>13s} {'false abst':>10s} {'gold in answer':>14s}")
+    for line in sweep(rows, [round(0.30 + 0.01 * i, 2) for i in range(31)]):
+        typer.echo(
+            f"{line['threshold']:9.2f} {line['abstains_on_unanswerable']:13.3f} {line['false_abstention']:10.3f} {line['gold_in_answer']:14.3f}"
+        )
+    if dump:
+        dump.write_text(json.dumps(rows, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    typer.run(main)

@@ -1,0 +1,96 @@
+"""Turn the model's reply and the ranked answer sentences into the answer the user sees.
+
+The model is given the best sentence of each of the best passages and writes a short,
+cited answer. Its reply is kept only where it stands on what it was given and agrees with
+the sentence the finder judged best; otherwise the answer is that sentence itself, quoted
+from the newsletter with its citation, which a small model cannot distort. Where two
+issues give different figures for the same thing, the most recent issue answers and the
+earlier figure is shown beside it, both cited.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from rag.answer_finder import Candidate, content_terms
+from rag.citations import CheckedAnswer, Citation, check_answer, key_terms
+
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+DISAGREEMENT_MARGIN = 0.05  # a second issue's sentence this close to the best may say the same thing
+MIN_SHARED_TERMS = 0.5  # share of the shorter sentence's words two sentences about one thing share
+
+
+@dataclass(frozen=True)
+class Composed:
+    text: str
+    citations: list[Citation]
+    source: str  # "model": the model's checked words; "extract": the best sentence quoted
+
+
+def _citation(number: int, candidate: Candidate) -> Citation:
+    passage = candidate.passage
+    return Citation(number, passage, candidate.text, passage.start + candidate.start, passage.start + candidate.end)
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
+
+
+def _issue_date(candidate: Candidate) -> date:
+    value = candidate.passage.date_end or candidate.passage.date_start
+    return date.fromisoformat(value) if value else date.min
+
+
+def find_disagreement(best: Candidate, others: list[Candidate]) -> Candidate | None:
+    """A sentence from another issue, nearly as good, about the same thing, with other figures."""
+    best_terms = set(content_terms(_NUMBER.sub(" ", best.text)))
+    for other in others:
+        if other.passage.issue == best.passage.issue or best.score - other.score > DISAGREEMENT_MARGIN:
+            continue
+        other_terms = set(content_terms(_NUMBER.sub(" ", other.text)))
+        shared = len(best_terms & other_terms) / max(1, min(len(best_terms), len(other_terms)))
+        figures_best, figures_other = _numbers(best.text), _numbers(other.text)
+        if shared >= MIN_SHARED_TERMS and figures_best and figures_other and figures_best != figures_other:
+            return other
+    return None
+
+
+def extractive(offered: list[Candidate]) -> Composed:
+    """The best sentence, quoted; with an earlier issue's differing figure when there is one."""
+    best = offered[0]
+    rival = find_disagreement(best, offered[1:])
+    if rival is None:
+        return Composed(f"{_quoted(best.text)} [1]", [_citation(1, best)], "extract")
+    newer, older = sorted((best, rival), key=_issue_date, reverse=True)
+    text = (
+        f"{_quoted(newer.text)} [1] An earlier issue, {older.passage.issue} ({older.passage.date_label}), "
+        f"gave a different figure: {_quoted(older.text)} [2]"
+    )
+    return Composed(text, [_citation(1, newer), _citation(2, older)], "extract")
+
+
+def _quoted(sentence: str) -> str:
+    sentence = " ".join(sentence.split())
+    return sentence if sentence[-1:] in ".!?" else sentence + "."
+
+
+def agrees(checked: CheckedAnswer, best: Candidate) -> bool:
+    """The model's answer names only what the best sentence (or its passage) holds, and says something."""
+    if not checked.supported:
+        return False
+    strong, _other = key_terms(re.sub(r"\[\d+\]", "", checked.text))
+    if not strong:
+        return False
+    passage_terms = {t.lower().replace(",", "").rstrip(".") for t in re.findall(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*\d|\d", best.passage.text)}
+    return strong <= passage_terms and any(c.passage.id == best.passage.id for c in checked.citations)
+
+
+def compose(raw: str, offered: list[Candidate], *, question: str, threshold: float) -> Composed:
+    """The checked model answer where it agrees with the best sentence; else the sentence itself."""
+    passages = [c.passage for c in offered]
+    checked = check_answer(raw, passages, question=question, threshold=threshold)
+    if agrees(checked, offered[0]) and find_disagreement(offered[0], offered[1:]) is None:
+        return Composed(checked.text, checked.citations, "model")
+    return extractive(offered)
