@@ -151,12 +151,11 @@ class AnswerFinder:
         for text in self._corpus_texts:
             frequency.update(set(content_terms(text)))
         total = max(1, len(self._corpus_texts))
-        self._default_idf = math.log(1 + total)  # a term the corpus never uses is as rare as can be
         return {term: math.log(1 + total / count) for term, count in frequency.items()}
 
     def idf(self, term: str) -> float:
-        table = self._idf
-        return table.get(term, self._default_idf)
+        """Rarity of a stemmed term; one the corpus never uses is as rare as can be."""
+        return self._idf.get(term, math.log(1 + max(1, len(self._corpus_texts))))
 
     def _coverage(self, wanted: dict[str, float], text: str) -> float:
         present = set(content_terms(text))

@@ -68,7 +68,8 @@ def key_terms(sentence: str) -> tuple[set[str], set[str]]:
     return strong, other
 
 
-def _passage_terms(text: str) -> set[str]:
+def passage_terms(text: str) -> set[str]:
+    """Every word and number of a text, as `key_terms` normalises them."""
     return {(_normalise_number(t) if t[0].isdigit() else t.lower()) for t in _TOKEN.findall(text)}
 
 
@@ -79,10 +80,10 @@ def support(sentence: str, passage_text: str, question: str = "") -> float:
     question has no support at all.
     """
     strong, other = key_terms(sentence)
-    asked = _passage_terms(question)
+    asked = passage_terms(question)
     if not (strong - asked) and len(other - asked) < 2:
         return 0.0  # restates the question, or a fragment ("Likewise,") that claims nothing
-    terms = _passage_terms(passage_text)
+    terms = passage_terms(passage_text)
     if strong:
         strong_share = len(strong & terms) / len(strong)
         if strong_share < 1.0:
@@ -101,7 +102,7 @@ def best_quote(sentence: str, passage: Passage) -> tuple[str, int, int]:
     wanted = strong | other
     best, best_score = (0, len(passage.text)), -1.0
     for begin, end in sentence_spans(passage.text, 0):
-        terms = _passage_terms(passage.text[begin:end])
+        terms = passage_terms(passage.text[begin:end])
         score = len(wanted & terms) + 0.5 * len(strong & terms)
         if score > best_score:
             best, best_score = (begin, end), score

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rag.answer_finder import Candidate, content_terms
-from rag.citations import CheckedAnswer, Citation, check_answer, key_terms
+from rag.citations import CheckedAnswer, Citation, check_answer, key_terms, passage_terms
 
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 DISAGREEMENT_MARGIN = 0.05  # a second issue's sentence this close to the best may say the same thing
@@ -83,8 +83,7 @@ def agrees(checked: CheckedAnswer, best: Candidate) -> bool:
     strong, _other = key_terms(re.sub(r"\[\d+\]", "", checked.text))
     if not strong:
         return False
-    passage_terms = {t.lower().replace(",", "").rstrip(".") for t in re.findall(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*\d|\d", best.passage.text)}
-    return strong <= passage_terms and any(c.passage.id == best.passage.id for c in checked.citations)
+    return strong <= passage_terms(best.passage.text) and any(c.passage.id == best.passage.id for c in checked.citations)
 
 
 def compose(raw: str, offered: list[Candidate], *, question: str, threshold: float) -> Composed:
