@@ -45,6 +45,13 @@ def citation_scores(question, record: dict, passage_text: dict[str, str]) -> tup
     return len(good) / len(cited), len(found) / len(question.evidence) if question.evidence else None
 
 
+def _total_ms(timings: dict) -> float:
+    """Question to final answer; older result files lack "total" and sum their parts."""
+    if timings.get("total") is not None:
+        return timings["total"]
+    return timings["retrieve"] + (timings.get("rank") or 0.0) + (timings.get("generate") or 0.0)
+
+
 def answer_summary(questions, results: list[dict], passage_text: dict[str, str]) -> dict:
     by_id = {r["id"]: r for r in results}
     answerable, unanswerable = [], []
@@ -68,7 +75,7 @@ def answer_summary(questions, results: list[dict], passage_text: dict[str, str])
     mean = lambda values: round(sum(values) / len(values), 4) if values else None  # noqa: E731
     first_tokens = [r["timings_ms"]["first_token"] for _, r in answerable + unanswerable if r["timings_ms"]["first_token"] is not None]
     generation = [r["timings_ms"]["generate"] for _, r in answerable + unanswerable if r["timings_ms"]["generate"] is not None]
-    totals = [r["timings_ms"]["retrieve"] + (r["timings_ms"]["generate"] or 0.0) for _, r in answerable + unanswerable]
+    totals = [_total_ms(r["timings_ms"]) for _, r in answerable + unanswerable]
     by_type: dict[str, list[float]] = {}
     for (question, _record), hit in zip(answerable, contained):
         by_type.setdefault(question.type, []).append(float(hit))

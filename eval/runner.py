@@ -79,10 +79,13 @@ def run_retrieval(
                 "answer": answer.text if answer else None,
                 "abstained": answer.abstained if answer else None,
                 "citations": [{"passage_id": c.passage.id, "quote": c.quote} for c in answer.citations] if answer else [],
+                "source": answer.source if answer else None,
                 "timings_ms": {
                     "retrieve": round(found.timings_ms.get("retrieve", 0.0), 3),
+                    "rank": _ms(answer.timings_ms.get("rank")) if answer else None,
                     "generate": _ms(answer.timings_ms.get("generate")) if answer else None,
                     "first_token": _ms(answer.timings_ms.get("first_token")) if answer else None,
+                    "total": _ms(answer.timings_ms.get("total")) if answer else None,
                 },
             }
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")

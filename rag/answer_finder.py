@@ -9,8 +9,11 @@ scored on what a careful reader looks for:
 - coverage: the share of the question's terms, weighted by how rare they are in the
   corpus, that the sentence (or the sentence before it, which often names the subject)
   contains;
-- the thing asked for: a "how many" question wants a number the question does not hold,
-  "when" a date, "who" a name, "where" a place name;
+- the thing asked for: a "how many" or "how much" question wants a number the question
+  does not hold (days of a date do not count), "when" a date, "who" a name, "where" a
+  place name; for numbers and dates this is a requirement, since a sentence without one
+  cannot answer, and where no sentence has one the assistant abstains;
+- prose: a full sentence, not a heading or caption (those restate a topic, not a fact);
 - the passage's place in the retrieval ranking.
 
 The top score also decides abstention: below `answer_threshold` no sentence is close
@@ -26,37 +29,44 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property, lru_cache
 
-from rag.chunking import sentence_spans
+import numpy as np
+
 from rag.embedder import Embedder
 from rag.passages import Passage
+from rag.sentences import answer_sentences
 
-# Weights of the four signals; chosen on eval/questions.jsonl and checked on the held-out
-# set (README, "Answers"). Meaning and coverage carry most of it.
-WEIGHTS = {"meaning": 1.0, "coverage": 1.5, "asked_for": 0.35, "rank": 1.0}
+# Weights of the signals; chosen on eval/questions.jsonl and checked on the held-out set
+# (README, "Answers"). Meaning, coverage and the thing asked for carry most of it.
+WEIGHTS = {"meaning": 1.0, "coverage": 1.5, "asked_for": 1.0, "prose": 0.4, "rank": 1.0}
 CONTEXT_DISCOUNT = 0.8  # coverage found only with the previous sentence counts for less
-MIN_SENTENCE_CHARS = 25  # headings, captions and page furniture answer nothing
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,:]\d+)*(?:st|nd|rd|th)?\b")
-_ORDINAL_OR_YEAR = re.compile(r"\d+(?:st|nd|rd|th)|(?:19|20)\d\d")
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DATE = re.compile(
+    rf"(?:{_DAY}\s*(?:[-–—]|to|and|&)\s*)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:\s*,?\s*\d{{4}})?"  # 18 to 20 February 2020
+    rf"|{_MONTH}\s+{_DAY}(?:\s*(?:[-–—]|to)\s*(?:{_MONTH}\s+)?{_DAY})?(?:\s*,?\s*\d{{4}})?"  # November 18 to November 22, 2019
+    rf"|{_MONTH}\s*,?\s*\d{{4}}|\b(?:19|20)\d\d\b",  # September 2021; 2018
+    re.I,
+)
+_ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.I)
+_QUANTITY = re.compile(
+    r"\b\d[\d,.]*\b%?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
+    r"million|billion|dozens?)\b",
+    re.I,
+)
 _STOP = frozenset(
     """a an the of in on at to for from by with and or but is are was were be been being has have had do does did
     it its this that these those as which who whom whose what when where why how than then there their they them he she
     his her we our you your i not no also into over under about after before during between both each other such
     will would can could may might shall should must very more most so only just up out all any some many much
     according did does take took held hold give gave name named called newsletter newsletters issue""".split()
-)
-_MONTHS = (
-    "january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec"
-).split()
-_NUMBER_WORDS = frozenset(
-    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen "
-    "eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred thousand million dozen".split()
 )
 _TITLES = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Sir|Madam|H\.E)\b\.?")
 
@@ -72,7 +82,11 @@ class Asked(Enum):
 
 
 _ASKED_PATTERNS = [
-    (Asked.NUMBER, r"\bhow (?:many|much|long|often|large|big)\b|\bwhat (?:number|percentage|share|proportion|amount)\b|\bnumber of\b"),
+    (
+        Asked.NUMBER,
+        r"\bhow (?:many|much|long|often|large|big)\b|\bwhat (?:number|percentage|share|proportion|amount|quantity)\b|\bnumber of\b"
+        r"|^(?:what|which)\b.*\b(?:budget|fee|cost|price|amount|sum|quantity|funding)s?\b",
+    ),
     (Asked.DATE, r"\bwhen\b|\bwhat (?:date|day|month|year|period|time)\b|\bwhich (?:date|day|month|year|dates|days)\b|\bon what dates?\b"),
     (Asked.PERSON, r"\bwho(?:m|se)?\b|\bwhich (?:official|person|expert|officer|director|minister|commissioner|speaker|head|chair)\b|\bname of the (?:person|official|head|director)\b"),
     (Asked.PLACE, r"\bwhere\b|\bin (?:which|what) (?:city|country|town|venue|place|location|hotel|region)\b|\bwhich (?:city|country|town|venue|hotel|place|location)\b"),
@@ -80,11 +94,10 @@ _ASKED_PATTERNS = [
 
 
 def asked_for(question: str) -> Asked:
+    """The kind the question's first asking phrase names ("Who ..., and when ...?" wants a person)."""
     lowered = question.lower()
-    for kind, pattern in _ASKED_PATTERNS:
-        if re.search(pattern, lowered):
-            return kind
-    return Asked.OTHER
+    found = [(match.start(), order, kind) for order, (kind, pattern) in enumerate(_ASKED_PATTERNS) if (match := re.search(pattern, lowered))]
+    return min(found)[2] if found else Asked.OTHER
 
 
 @lru_cache(maxsize=1)
@@ -106,19 +119,43 @@ def _new_tokens(sentence: str, question_terms: set[str]) -> list[str]:
     return [t for t in _WORD.findall(sentence) if _stemmer().stemWord(t.lower()) not in question_terms]
 
 
+def _is_new(found: str, question_terms: set[str]) -> bool:
+    """A number or date the question does not already give."""
+    terms = content_terms(found)
+    return bool(terms) and not set(terms) <= question_terms
+
+
+def quantities(sentence: str, question_terms: set[str]) -> list[str]:
+    """Counts, amounts and shares in the sentence, leaving out dates, years and ordinals."""
+    without_dates = _ORDINAL.sub(" ", _DATE.sub(" ", sentence))
+    return [m.group(0) for m in _QUANTITY.finditer(without_dates) if _is_new(m.group(0), question_terms)]
+
+
+def dates(sentence: str, question_terms: set[str]) -> list[str]:
+    return [m.group(0) for m in _DATE.finditer(sentence) if _is_new(m.group(0), question_terms)]
+
+
 def has_asked_for(kind: Asked, sentence: str, question_terms: set[str]) -> float:
     """1.0 when the sentence holds a thing of the asked kind that the question does not."""
-    new = _new_tokens(sentence, question_terms)
     if kind is Asked.NUMBER:
-        return float(any(t[0].isdigit() and not _ORDINAL_OR_YEAR.fullmatch(t) or t.lower() in _NUMBER_WORDS for t in new))
+        return float(bool(quantities(sentence, question_terms)))
     if kind is Asked.DATE:
-        return float(any(t.lower() in _MONTHS or re.fullmatch(r"(?:19|20)\d\d|\d{1,2}", t) for t in new))
+        return float(bool(dates(sentence, question_terms)))
     if kind in (Asked.PERSON, Asked.PLACE):
+        new = _new_tokens(sentence, question_terms)
         names = [t for i, t in enumerate(new) if t[0].isupper() and t.lower() not in _STOP and (i > 0 or len(new) == 1)]
         if kind is Asked.PERSON and _TITLES.search(sentence):
             return 1.0
         return float(bool(names))
     return 1.0
+
+
+REQUIRED = (Asked.NUMBER, Asked.DATE)  # a sentence without one of these cannot answer the question
+
+
+def is_prose(sentence: str) -> float:
+    """1.0 for a sentence that ends like one; headings and captions do not."""
+    return float(sentence.rstrip()[-1:] in ".!?\"”’)")
 
 
 @dataclass(frozen=True)
@@ -140,8 +177,16 @@ class Candidate:
 class AnswerFinder:
     """Ranks the sentences of retrieved passages as answers to a question."""
 
-    def __init__(self, embedder: Embedder, *, corpus_texts: Sequence[str], weights: dict[str, float] | None = None) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        *,
+        corpus_texts: Sequence[str],
+        weights: dict[str, float] | None = None,
+        stored_vectors: Callable[[Passage], np.ndarray | None] | None = None,
+    ) -> None:
         self.embedder = embedder
+        self._stored_vectors = stored_vectors or (lambda passage: None)
         self._corpus_texts = corpus_texts
         self.weights = {**WEIGHTS, **(weights or {})}
 
@@ -163,25 +208,21 @@ class AnswerFinder:
         return sum(weight for term, weight in wanted.items() if term in present) / total if total else 0.0
 
     def rank(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
-        """Every sentence of `passages` (best passage first), best answer first."""
+        """The sentences of `passages` (best passage first) that could answer, best first.
+
+        For a number or date question only sentences holding a new number or date are kept.
+        """
         question_terms = content_terms(question)
         wanted = {term: self.idf(term) for term in question_terms}
         kind = asked_for(question)
-        spans: list[tuple[int, int, int, int | None]] = []  # passage, start, end, previous start
-        for index, passage in enumerate(passages):
-            previous: int | None = None
-            for begin, end in sentence_spans(passage.text, 0):
-                if end - begin >= MIN_SENTENCE_CHARS:
-                    spans.append((index, begin, end, previous))
-                previous = begin
+        spans = [(index, span) for index, passage in enumerate(passages) for span in answer_sentences(passage.text)]
         if not spans:
             return []
-        texts = [passages[i].text[b:e] for i, b, e, _ in spans]
-        vectors = self.embedder.embed_documents(texts)
-        meaning = vectors @ self.embedder.embed_query(question)
+        texts = [passages[i].text[span.start : span.end] for i, span in spans]
+        meaning = self._sentence_vectors(passages, spans, texts) @ self.embedder.embed_query(question)
         asked_terms = set(question_terms)
         candidates = []
-        for (index, begin, end, previous), text, cosine in zip(spans, texts, meaning):
+        for (index, (begin, end, previous)), text, cosine in zip(spans, texts, meaning):
             passage = passages[index]
             coverage = self._coverage(wanted, text)
             if previous is not None:
@@ -190,11 +231,42 @@ class AnswerFinder:
                 "meaning": float(cosine),
                 "coverage": coverage,
                 "asked_for": has_asked_for(kind, text, asked_terms),
+                "prose": is_prose(text),
                 "rank": 1.0 / (1 + index),
             }
+            if kind in REQUIRED and not signals["asked_for"]:
+                continue
             score = sum(self.weights[name] * value for name, value in signals.items()) / sum(self.weights.values())
             candidates.append(Candidate(index, passage, begin, end, score, signals))
         return sorted(candidates, key=lambda c: -c.score)
+
+    def _sentence_vectors(self, passages: Sequence[Passage], spans: list, texts: list[str]) -> np.ndarray:
+        """Vectors of the sentences, from the index where it holds them, else embedded now."""
+        counts = Counter(index for index, _span in spans)
+        stored = {index: self._stored_vectors(passage) for index, passage in enumerate(passages)}
+        stored = {index: v if v is not None and len(v) == counts[index] else None for index, v in stored.items()}
+        missing = [row for row, (index, _span) in enumerate(spans) if stored[index] is None]
+        fresh = iter(self.embedder.embed_documents([texts[row] for row in missing]) if missing else [])
+        vectors, seen = [], Counter()
+        for index, _span in spans:
+            if stored[index] is None:
+                vectors.append(next(fresh))
+            else:
+                vectors.append(stored[index][seen[index]])
+            seen[index] += 1
+        return np.stack(vectors)
+
+
+def companion(best: Candidate, candidates: list[Candidate], margin: float) -> Candidate | None:
+    """The next-best sentence of the best sentence's passage, when nearly as good.
+
+    An answer often takes two sentences: one names the event the question describes, the
+    next gives the figure or name asked for, and the finder cannot always tell which.
+    """
+    for candidate in candidates:
+        if candidate is not best and candidate.passage_index == best.passage_index:
+            return candidate if best.score - candidate.score <= margin else None
+    return None
 
 
 def top_per_passage(candidates: list[Candidate], limit: int) -> list[Candidate]:

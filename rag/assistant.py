@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from rag.answer_finder import AnswerFinder, Candidate, top_per_passage
+from rag.answer_finder import AnswerFinder, Candidate, companion, top_per_passage
 from rag.chunking import sentence_spans
 from rag.citations import Citation
 from rag.composer import compose
@@ -92,7 +92,9 @@ class Assistant:
         self.generator = generator
         self.settings = settings or retriever.settings
         self.prompts = Prompts(self.settings.prompts_dir)
-        self.finder = AnswerFinder(retriever.embedder, corpus_texts=[p.text for p in retriever.passages])
+        self.finder = AnswerFinder(
+            retriever.embedder, corpus_texts=[p.text for p in retriever.passages], stored_vectors=retriever.sentence_vectors
+        )
 
     def standalone(self, question: str, history: list | None) -> str:
         """A follow-up ("and who opened it?") joined to the question it follows, for retrieval."""
@@ -139,10 +141,8 @@ class Assistant:
             yield piece
         timings["generate"] = (time.perf_counter() - prompt_started) * 1000
         raw = "".join(pieces).strip()
-        composed = compose(raw, offered, question=standalone, threshold=self.settings.support_threshold)
-        if composed.source == "extract" and ranked[0].score < self.settings.quote_threshold:
-            yield self._abstain(question, standalone, hits, result.filters, raw, timings, started)
-            return
+        also = companion(ranked[0], ranked, self.settings.second_sentence_margin)
+        composed = compose(raw, offered, question=standalone, threshold=self.settings.support_threshold, also=also)
         timings["total"] = (time.perf_counter() - started) * 1000
         passages = [c.passage for c in offered]
         yield Answer(question, standalone, composed.text, composed.citations, passages, False, result.filters, raw, timings, composed.source)

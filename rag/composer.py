@@ -57,12 +57,18 @@ def find_disagreement(best: Candidate, others: list[Candidate]) -> Candidate | N
     return None
 
 
-def extractive(offered: list[Candidate]) -> Composed:
-    """The best sentence, quoted; with an earlier issue's differing figure when there is one."""
+def extractive(offered: list[Candidate], also: Candidate | None = None) -> Composed:
+    """The best sentence quoted, with `also` (a second sentence of its passage) in reading order,
+    each with its own citation; or, where an earlier issue gives a differing figure, both
+    issues' sentences."""
     best = offered[0]
     rival = find_disagreement(best, offered[1:])
     if rival is None:
-        return Composed(f"{_quoted(best.text)} [1]", [_citation(1, best)], "extract")
+        if also is None:
+            return Composed(f"{_quoted(best.text)} [1]", [_citation(1, best)], "extract")
+        first, second = sorted((best, also), key=lambda c: c.start)
+        text = f"{_quoted(first.text)} [1] {_quoted(second.text)} [2]"
+        return Composed(text, [_citation(1, first), _citation(2, second)], "extract")
     newer, older = sorted((best, rival), key=_issue_date, reverse=True)
     text = (
         f"{_quoted(newer.text)} [1] An earlier issue, {older.passage.issue} ({older.passage.date_label}), "
@@ -86,10 +92,11 @@ def agrees(checked: CheckedAnswer, best: Candidate) -> bool:
     return strong <= passage_terms(best.passage.text) and any(c.passage.id == best.passage.id for c in checked.citations)
 
 
-def compose(raw: str, offered: list[Candidate], *, question: str, threshold: float) -> Composed:
-    """The checked model answer where it agrees with the best sentence; else the sentence itself."""
+def compose(raw: str, offered: list[Candidate], *, question: str, threshold: float, also: Candidate | None = None) -> Composed:
+    """The checked model answer where it agrees with the best sentence; else the sentence itself
+    (with `also`, the next-best sentence of its passage, when there is one)."""
     passages = [c.passage for c in offered]
     checked = check_answer(raw, passages, question=question, threshold=threshold)
     if agrees(checked, offered[0]) and find_disagreement(offered[0], offered[1:]) is None:
         return Composed(checked.text, checked.citations, "model")
-    return extractive(offered)
+    return extractive(offered, also)

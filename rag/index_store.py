@@ -9,6 +9,8 @@ Layout (each build is written aside, then switched to atomically):
             passages.jsonl      one Passage per line, row i = vector i
             documents.jsonl     cleaned text, metadata and sections of each issue
             vectors.npy         float32, L2-normalised
+            sentences.npy       float32 vectors of every passage's answer sentences (rag/sentences.py)
+            sentence_offsets.npy  int64, passage i's sentences are rows offsets[i]:offsets[i+1]
             dense.faiss         FAISS index over the vectors
             bm25/               bm25s index over the same passages
 
@@ -67,6 +69,7 @@ class StoredIndex:
     vectors: np.ndarray
     dense: DenseIndex
     sparse: SparseIndex
+    sentence_vectors: list[np.ndarray] | None = None  # per passage; None for a build made before they were stored
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -110,11 +113,22 @@ def load_index(index_dir: Path) -> StoredIndex:
         vectors = np.load(build / "vectors.npy")
         dense = DenseIndex.load(build / "dense.faiss", manifest.dense_kind)  # type: ignore[arg-type]
         sparse = SparseIndex.load(build / "bm25", len(passages))
+        sentence_vectors = _load_sentence_vectors(build, len(passages))
     except Exception as exc:  # any damaged file: one clear message, not a library traceback
         raise IndexError_(f"The index at {index_dir} is corrupt ({type(exc).__name__}: {exc}). {REBUILD_HINT}") from exc
     if not (len(passages) == len(vectors) == dense.size == manifest.passages):
         raise IndexError_(f"The index at {index_dir} is inconsistent (passages and vectors differ). {REBUILD_HINT}")
-    return StoredIndex(build, manifest, passages, documents, vectors, dense, sparse)
+    return StoredIndex(build, manifest, passages, documents, vectors, dense, sparse, sentence_vectors)
+
+
+def _load_sentence_vectors(build: Path, passages: int) -> list[np.ndarray] | None:
+    if not (build / "sentences.npy").is_file():
+        return None
+    vectors = np.load(build / "sentences.npy")
+    offsets = np.load(build / "sentence_offsets.npy")
+    if len(offsets) != passages + 1 or offsets[-1] != len(vectors):
+        raise ValueError("sentence vectors do not match the passages")
+    return [vectors[offsets[i] : offsets[i + 1]] for i in range(passages)]
 
 
 def write_index(
@@ -126,6 +140,7 @@ def write_index(
     vectors: np.ndarray,
     dense: DenseIndex,
     sparse: SparseIndex,
+    sentence_vectors: list[np.ndarray],
 ) -> Path:
     """Write a complete build aside, then make it live in one atomic step."""
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -143,6 +158,10 @@ def write_index(
         np.save(staging / "vectors.npy", vectors.astype(np.float32))
         dense.save(staging / "dense.faiss")
         sparse.save(staging / "bm25")
+        offsets = np.cumsum([0] + [len(v) for v in sentence_vectors], dtype=np.int64)
+        stacked = np.concatenate(sentence_vectors) if sentence_vectors else np.zeros((0, vectors.shape[1]))
+        np.save(staging / "sentences.npy", stacked.astype(np.float32))
+        np.save(staging / "sentence_offsets.npy", offsets)
         final = index_dir / name
         staging.rename(final)
         pointer = index_dir / f".{CURRENT}.{os.getpid()}.tmp"

@@ -19,6 +19,7 @@ from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.errors import IndexMismatchError, IngestError
 from rag.index_store import Manifest, load_index, read_manifest, write_index
 from rag.ingest import Document, load_documents
+from rag.sentences import embed_sentences
 from rag.sparse_index import SparseIndex
 
 log = logging.getLogger(__name__)
@@ -98,9 +99,12 @@ def build_index(
             "Run `rag index --rebuild` to rebuild it with the new settings."
         )
     cached: dict[str, np.ndarray] = {}
+    cached_sentences: dict[str, np.ndarray] = {}
     if previous is not None:
         stored = load_index(index_dir)
         cached = {p.content_hash: stored.vectors[i] for i, p in enumerate(stored.passages)}
+        if stored.sentence_vectors is not None:
+            cached_sentences = {p.content_hash: v for p, v in zip(stored.passages, stored.sentence_vectors)}
 
     report = IndexReport(index_dir=index_dir, documents=len(documents), warnings=warnings)
     old_sources = previous.sources if previous else {}
@@ -118,6 +122,9 @@ def build_index(
         fresh = embedder.embed_documents(list(new_texts.values()), progress=progress)
         cached.update(zip(new_texts, fresh))
     vectors = np.stack([cached[p.content_hash] for p in passages]).astype(np.float32)
+    if progress and any(p.content_hash not in cached_sentences for p in passages):
+        log.info("embedding the passages' sentences for the answer finder")
+    sentence_vectors = embed_sentences(passages, embedder, cached=cached_sentences, progress=progress)
     report.passages, report.embedded = len(passages), len(new_texts)
     report.reused = sum(1 for p in passages if p.content_hash in known)
 
@@ -138,6 +145,7 @@ def build_index(
         vectors=vectors,
         dense=DenseIndex.build(vectors, kind),
         sparse=SparseIndex.build([p.embedding_text for p in passages]),
+        sentence_vectors=sentence_vectors,
     )
     return report
 

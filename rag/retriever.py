@@ -74,6 +74,7 @@ class Retriever:
         ]
         self._row_issue = np.array([p.issue for p in self.passages], dtype=object)
         self._shingle_cache: dict[int, set[tuple[str, ...]]] = {}
+        self._row_of = {p.id: row for row, p in enumerate(self.passages)}
 
     @classmethod
     def open(
@@ -106,6 +107,13 @@ class Retriever:
     def embedder(self) -> Embedder:
         """The model that built this index: questions and sentences must be embedded with it."""
         return self._embedder
+
+    def sentence_vectors(self, passage: Passage) -> np.ndarray | None:
+        """The stored vectors of the passage's answer sentences (rag/sentences.py); None if not stored."""
+        row = self._row_of.get(passage.id)
+        if row is None or self._stored.sentence_vectors is None or self.passages[row] != passage:
+            return None
+        return self._stored.sentence_vectors[row]
 
     def warm_up(self) -> None:
         """Load the embedding model now rather than on the first query."""

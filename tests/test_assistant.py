@@ -111,6 +111,13 @@ def test_an_invented_figure_never_reaches_the_answer(retriever):
             assert citation.quote in citation.passage.text and " ".join(citation.quote.split()) in answer.text
 
 
+def test_a_count_no_sentence_gives_is_not_asked_of_the_model(retriever):
+    scripted = ScriptedGenerator("About 300 delegates attended [1].")
+    answer = Assistant(retriever, scripted).ask("How many delegates came to the WCO Technology Conference in Ha Noi in October 2023?")
+    assert answer.abstained and scripted.prompts == []
+    assert answer.text.startswith("The newsletters don't say") and any("Technology Conference" in p.text for p in answer.passages)
+
+
 def test_a_follow_up_is_made_standalone_from_the_history(retriever):
     scripted = ScriptedGenerator("NOT FOUND")
     history = [("Where was the 21st Regional Training Center Heads meeting held?", "In Kashiwa [1].")]

@@ -34,10 +34,10 @@ def test_a_run_writes_the_agreed_schema_and_resumes(tmp_path, retriever):
     rows = read_results(out / RESULTS)
     assert [r["id"] for r in rows] == [q.id for q in questions]
     for row in rows:
-        assert set(row) == {"id", "question", "retrieved", "answer", "abstained", "citations", "timings_ms"}
+        assert set(row) == {"id", "question", "retrieved", "answer", "abstained", "citations", "source", "timings_ms"}
         assert len(row["retrieved"]) == 10 and set(row["retrieved"][0]) == {"passage_id", "text", "score", "doc", "title"}
-        assert row["answer"] is None and row["abstained"] is None
-        assert set(row["timings_ms"]) == {"retrieve", "generate", "first_token"} and row["timings_ms"]["retrieve"] > 0
+        assert row["answer"] is None and row["abstained"] is None and row["source"] is None
+        assert set(row["timings_ms"]) == {"retrieve", "rank", "generate", "first_token", "total"} and row["timings_ms"]["retrieve"] > 0
     summary = json.loads((out / "summary.json").read_text())
     assert set(summary) == {"hybrid"} and 0 <= summary["hybrid"]["retrieval"]["recall@5"] <= 1
     report = (out / "report.md").read_text()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from rag.errors import IndexError_, IndexMismatchError, IndexMissingError
+from rag.sentences import answer_sentences
 from rag.index_store import CURRENT, load_index, read_manifest
 from rag.indexing import build_index
 from rag.retriever import Retriever
@@ -59,6 +60,15 @@ def test_adding_changing_and_removing_a_newsletter_embeds_only_what_is_new(tmp_p
     stored = load_index(settings.index_dir)
     assert {p.doc_id for p in stored.passages} == {d.name for d in corpus.iterdir()}
     assert any("library reopened" in p.text for p in stored.passages)
+    # every passage keeps one stored vector per answer sentence, the changed one included
+    assert stored.sentence_vectors is not None
+    for passage, vectors in zip(stored.passages, stored.sentence_vectors):
+        assert vectors.shape == (len(answer_sentences(passage.text)), embedder.dimensions)
+    late = next(i for i, p in enumerate(stored.passages) if "library reopened" in p.text)
+    spans = answer_sentences(stored.passages[late].text)
+    which = next(j for j, span in enumerate(spans) if "library reopened" in stored.passages[late].text[span.start : span.end])
+    expected = embedder.embed_documents(["A late note: the CTI library reopened in July 2020."])[0]
+    assert float(stored.sentence_vectors[late][which] @ expected) > 0.99
 
 
 def test_opening_with_another_model_is_refused(session_index):
