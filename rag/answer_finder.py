@@ -9,10 +9,13 @@ scored on what a careful reader looks for:
 - coverage: the share of the question's terms, weighted by how rare they are in the
   corpus, that the sentence (or the sentence before it, which often names the subject)
   contains;
-- the thing asked for: a "how many" or "how much" question wants a number the question
-  does not hold (days of a date do not count), "when" a date, "who" a name, "where" a
-  place name; for numbers and dates this is a requirement, since a sentence without one
-  cannot answer, and where no sentence has one the assistant abstains;
+- the thing asked for, read from the question's first asking phrase: "how many" wants a
+  number followed by what is counted ("24 Customs officials"; people may be counted in
+  other words), never the days of a date, a year, "COVID-19" or a list number; "how much
+  did it cost" a sum with its currency; "when" a date; "who" a person named with a title
+  (a bare capitalised name counts half); "where" a place name. For numbers, sums and dates
+  this is a requirement: a sentence without one cannot answer, and where no sentence has
+  one the assistant abstains;
 - prose: a full sentence, not a heading or caption (those restate a topic, not a fact);
 - the passage's place in the retrieval ranking.
 
@@ -42,7 +45,7 @@ from rag.sentences import answer_sentences
 
 # Weights of the signals; chosen on eval/questions.jsonl and checked on the held-out set
 # (README, "Answers"). Meaning, coverage and the thing asked for carry most of it.
-WEIGHTS = {"meaning": 1.0, "coverage": 1.5, "asked_for": 1.0, "prose": 0.4, "rank": 1.0}
+WEIGHTS = {"meaning": 1.0, "coverage": 1.5, "asked_for": 1.5, "prose": 0.4, "rank": 1.0}
 CONTEXT_DISCOUNT = 0.8  # coverage found only with the previous sentence counts for less
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,:]\d+)*(?:st|nd|rd|th)?\b")
@@ -56,7 +59,7 @@ _DATE = re.compile(
 )
 _ORDINAL = re.compile(r"\b\d+(?:st|nd|rd|th)\b", re.I)
 _QUANTITY = re.compile(
-    r"\b\d[\d,.]*\b%?|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
+    r"\b\d[\d,.]*\b%?|\b(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|"
     r"sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|"
     r"million|billion|dozens?)\b",
     re.I,
@@ -69,11 +72,18 @@ _STOP = frozenset(
     according did does take took held hold give gave name named called newsletter newsletters issue""".split()
 )
 _TITLES = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Sir|Madam|H\.E)\b\.?")
+_NOT_A_COUNT = re.compile(r"[A-Za-z]+-\d+\w*|^\s*\d+[.)]\s")  # COVID-19, K-9; "1. Workshop on ..." list numbering
+_CURRENCY = re.compile(r"US\$|\$|€|£|¥|\b(?:USD|EUR|JPY|KRW|THB|CHF|euros?|dollars?|yen|won|baht|francs?|yuan|rupees?|pesos?)\b", re.I)
+# People counted in different words: "how many delegates" is answered by "12 officials".
+_PEOPLE_WORDS = """officers officials delegates participants representatives people persons attendees trainees staff experts
+    students recruits applicants personnel employees speakers facilitators observers learners candidates""".split()
+COUNT_WINDOW = 4  # words after a number that may name what it counts
 
 
 class Asked(Enum):
     """What kind of thing the question asks for, read from its wording."""
 
+    AMOUNT = "amount"  # of money: needs a currency
     NUMBER = "number"
     DATE = "date"
     PERSON = "person"
@@ -83,21 +93,36 @@ class Asked(Enum):
 
 _ASKED_PATTERNS = [
     (
+        Asked.AMOUNT,
+        r"\bhow much\b(?=.*\b(?:costs?|pay|paid|spen[dt]|donat\w*|fund\w*|fees?|budgets?|price|worth|contribut\w*)\b)"
+        r"|^(?:what|which)\b.*\b(?:budget|fee|cost|price|funding)s?\b",
+    ),
+    (
         Asked.NUMBER,
-        r"\bhow (?:many|much|long|often|large|big)\b|\bwhat (?:number|percentage|share|proportion|amount|quantity)\b|\bnumber of\b"
-        r"|^(?:what|which)\b.*\b(?:budget|fee|cost|price|amount|sum|quantity|funding)s?\b",
+        r"\bhow (?:many|much|long|often|large|big)\b|\bwhat (?:number|percentage|share|proportion|amount|quantity)\b|\bnumber of\b",
     ),
     (Asked.DATE, r"\bwhen\b|\bwhat (?:date|day|month|year|period|time)\b|\bwhich (?:date|day|month|year|dates|days)\b|\bon what dates?\b"),
-    (Asked.PERSON, r"\bwho(?:m|se)?\b|\bwhich (?:official|person|expert|officer|director|minister|commissioner|speaker|head|chair)\b|\bname of the (?:person|official|head|director)\b"),
+    (
+        Asked.PERSON,
+        r"\bwho(?:m|se)?\b|\b(?:which|what)\b[\w\s/.'’-]{0,40}?\b(?:official|person|expert|officer|director|minister|commissioner"
+        r"|speaker|head|chair|executive|staff member|manager|secretary|delegate)\b|\bname of the (?:person|official|head|director)\b",
+    ),
     (Asked.PLACE, r"\bwhere\b|\bin (?:which|what) (?:city|country|town|venue|place|location|hotel|region)\b|\bwhich (?:city|country|town|venue|hotel|place|location)\b"),
 ]
 
 
+_ASKING_WORD = re.compile(r"\b(?:which|what|who|whom|whose|where|when|how)\b")
+
+
 def asked_for(question: str) -> Asked:
-    """The kind the question's first asking phrase names ("Who ..., and when ...?" wants a person)."""
+    """The kind the question's first asking phrase names ("Who ..., and when ...?" wants a person;
+    "Which three administrations ..., and how many ...?" is not a number question)."""
     lowered = question.lower()
-    found = [(match.start(), order, kind) for order, (kind, pattern) in enumerate(_ASKED_PATTERNS) if (match := re.search(pattern, lowered))]
-    return min(found)[2] if found else Asked.OTHER
+    found = [(match.start(), order, match.end(), kind) for order, (kind, pattern) in enumerate(_ASKED_PATTERNS) if (match := re.search(pattern, lowered))]
+    first = _ASKING_WORD.search(lowered)
+    if first is not None:
+        found = [item for item in found if item[0] <= first.start() < item[2]]
+    return min(found)[3] if found else Asked.OTHER
 
 
 @lru_cache(maxsize=1)
@@ -105,6 +130,11 @@ def _stemmer():
     import Stemmer
 
     return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _people() -> frozenset[str]:
+    return frozenset(_stemmer().stemWords([w.lower() for w in _PEOPLE_WORDS]))
 
 
 def content_terms(text: str) -> list[str]:
@@ -125,32 +155,80 @@ def _is_new(found: str, question_terms: set[str]) -> bool:
     return bool(terms) and not set(terms) <= question_terms
 
 
-def quantities(sentence: str, question_terms: set[str]) -> list[str]:
-    """Counts, amounts and shares in the sentence, leaving out dates, years and ordinals."""
-    without_dates = _ORDINAL.sub(" ", _DATE.sub(" ", sentence))
-    return [m.group(0) for m in _QUANTITY.finditer(without_dates) if _is_new(m.group(0), question_terms)]
+def counted(question: str) -> frozenset[str]:
+    """Stems of what a "how many" question counts: "How many Customs administrations were ..." → {custom, administr}."""
+    match = re.search(r"\bhow many\s+(.*)", question, re.I)
+    if not match:
+        return frozenset()
+    words: list[str] = []
+    for word in _WORD.findall(match.group(1))[:4]:
+        if word.lower() in _STOP and word.lower() != "and":
+            break
+        words.append(word)
+    return frozenset(content_terms(" ".join(words)))
+
+
+def _counts_what(after: str, wanted: frozenset[str]) -> bool:
+    """Do the words after a number name the thing counted (or people, where people are counted)?"""
+    words = _WORD.findall(after)[:COUNT_WINDOW]
+    if set(content_terms(" ".join(words))) & wanted:
+        return True
+    return bool(wanted & _people()) and any(_names_people(word) for word in words)
+
+
+def _names_people(word: str) -> bool:
+    """"officials", "delegates", and agent nouns a list cannot hold: "retirees", "analysts", "participants"."""
+    lowered = word.lower()
+    return _stemmer().stemWord(lowered) in _people() or bool(re.search(r"(?:ees|ists|ants|ents|ians|ors|ers)$", lowered))
+
+
+def quantities(sentence: str, question_terms: set[str], wanted: frozenset[str] = frozenset()) -> list[str]:
+    """Counts, amounts and shares in the sentence, leaving out dates, years, ordinals, "COVID-19" and list
+    numbers; with `wanted` (what a "how many" question counts), only numbers followed by it."""
+    text = _NOT_A_COUNT.sub(" ", _ORDINAL.sub(" ", _DATE.sub(" ", sentence)))
+    return [
+        m.group(0)
+        for m in _QUANTITY.finditer(text)
+        if _is_new(m.group(0), question_terms) and (not wanted or _counts_what(text[m.end() :], wanted))
+    ]
 
 
 def dates(sentence: str, question_terms: set[str]) -> list[str]:
     return [m.group(0) for m in _DATE.finditer(sentence) if _is_new(m.group(0), question_terms)]
 
 
-def has_asked_for(kind: Asked, sentence: str, question_terms: set[str]) -> float:
+def has_asked_for(kind: Asked, sentence: str, question_terms: set[str], wanted: frozenset[str] = frozenset()) -> float:
     """1.0 when the sentence holds a thing of the asked kind that the question does not."""
+    if kind is Asked.AMOUNT:
+        return float(bool(quantities(sentence, question_terms)) and bool(_CURRENCY.search(sentence)))
     if kind is Asked.NUMBER:
-        return float(bool(quantities(sentence, question_terms)))
+        return float(bool(quantities(sentence, question_terms, wanted)))
     if kind is Asked.DATE:
         return float(bool(dates(sentence, question_terms)))
-    if kind in (Asked.PERSON, Asked.PLACE):
-        new = _new_tokens(sentence, question_terms)
-        names = [t for i, t in enumerate(new) if t[0].isupper() and t.lower() not in _STOP and (i > 0 or len(new) == 1)]
-        if kind is Asked.PERSON and _TITLES.search(sentence):
-            return 1.0
-        return float(bool(names))
+    if kind is Asked.PERSON:
+        return 1.0 if _titled_names(sentence, question_terms) else 0.5 * _has_new_name(sentence, question_terms)
+    if kind is Asked.PLACE:
+        return _has_new_name(sentence, question_terms)
     return 1.0
 
 
-REQUIRED = (Asked.NUMBER, Asked.DATE)  # a sentence without one of these cannot answer the question
+def _titled_names(sentence: str, question_terms: set[str]) -> list[str]:
+    """People named with a title ("Mr. ARAKI Takahiro", "Dr Wijarn") whom the question does not name."""
+    found = re.finditer(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Sir|Madam)\.?\s+((?:[A-Z][\w.’'-]*\s?){1,3})", sentence)
+    return [m.group(1) for m in found if not set(content_terms(m.group(1))) <= question_terms]
+
+
+def _has_new_name(sentence: str, question_terms: set[str]) -> float:
+    new = _new_tokens(sentence, question_terms)
+    return float(any(t[0].isupper() and t.lower() not in _STOP and (i > 0 or len(new) == 1) for i, t in enumerate(new)))
+
+
+REQUIRED = (Asked.AMOUNT, Asked.NUMBER, Asked.DATE)  # a sentence without one of these cannot answer the question
+
+
+def kind_is_checked(question: str) -> bool:
+    """Does the finder check what the question asks for (a number, sum, date, person or place)?"""
+    return asked_for(question) is not Asked.OTHER
 
 
 def is_prose(sentence: str) -> float:
@@ -215,6 +293,7 @@ class AnswerFinder:
         question_terms = content_terms(question)
         wanted = {term: self.idf(term) for term in question_terms}
         kind = asked_for(question)
+        things_counted = counted(question)
         spans = [(index, span) for index, passage in enumerate(passages) for span in answer_sentences(passage.text)]
         if not spans:
             return []
@@ -230,7 +309,7 @@ class AnswerFinder:
             signals = {
                 "meaning": float(cosine),
                 "coverage": coverage,
-                "asked_for": has_asked_for(kind, text, asked_terms),
+                "asked_for": has_asked_for(kind, text, asked_terms, things_counted),
                 "prose": is_prose(text),
                 "rank": 1.0 / (1 + index),
             }

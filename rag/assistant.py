@@ -22,10 +22,10 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from rag.answer_finder import AnswerFinder, Candidate, companion, top_per_passage
+from rag.answer_finder import AnswerFinder, Candidate, companion, kind_is_checked, top_per_passage
 from rag.chunking import sentence_spans
 from rag.citations import Citation
-from rag.composer import compose
+from rag.composer import compose, extractive
 from rag.config import Settings
 from rag.errors import QueryError
 from rag.generator import Generator
@@ -111,7 +111,7 @@ class Assistant:
         raise AssertionError("stream ended without an answer")  # pragma: no cover
 
     def stream(self, question: str, history: list | None = None, **search: object) -> Iterator[str | Answer]:
-        """Yield the model's text as it is generated, then the checked Answer."""
+        """Yield the answer's text as it comes (the model's tokens, or a quoted sentence whole), then the checked Answer."""
         if not isinstance(question, str) or not question.strip():
             raise QueryError("The question is empty: type a question about the newsletters.")
         question = question.strip()[:MAX_QUESTION_CHARS]
@@ -131,6 +131,10 @@ class Assistant:
             yield self._abstain(question, standalone, hits, result.filters, "", timings, started)
             return
 
+        also = companion(ranked[0], ranked, self.settings.second_sentence_margin)
+        if self.settings.quote_checked_answers and kind_is_checked(standalone):
+            yield from self._quote(question, standalone, ranked, also, result.filters, timings, started)
+            return
         offered = self._pack(top_per_passage(ranked, self.settings.answer_candidates), standalone)
         prompt_started = time.perf_counter()
         pieces: list[str] = []
@@ -141,11 +145,25 @@ class Assistant:
             yield piece
         timings["generate"] = (time.perf_counter() - prompt_started) * 1000
         raw = "".join(pieces).strip()
-        also = companion(ranked[0], ranked, self.settings.second_sentence_margin)
         composed = compose(raw, offered, question=standalone, threshold=self.settings.support_threshold, also=also)
         timings["total"] = (time.perf_counter() - started) * 1000
         passages = [c.passage for c in offered]
         yield Answer(question, standalone, composed.text, composed.citations, passages, False, result.filters, raw, timings, composed.source)
+
+    def _quote(self, question, standalone, ranked: list[Candidate], also, filters, timings, started) -> Iterator[str | Answer]:
+        """The sentence holding the number, date or name asked for, word for word: the model is not asked.
+
+        Measured on both question sets, the model's reply to such questions never held the
+        answer where the quoted sentence did not, and misread it where it did not (25 taken
+        for the 21 administrations of the same sentence; a name given the wrong post).
+        """
+        offered = top_per_passage(ranked, self.settings.answer_candidates)
+        composed = extractive(offered, also)
+        timings["first_token"] = (time.perf_counter() - started) * 1000
+        yield composed.text
+        timings["total"] = (time.perf_counter() - started) * 1000
+        passages = [c.passage for c in offered]
+        yield Answer(question, standalone, composed.text, composed.citations, passages, False, filters, "", timings, composed.source)
 
     def _abstain(self, question, standalone, hits: list[Hit], filters, raw, timings, started) -> Answer:
         timings["total"] = (time.perf_counter() - started) * 1000

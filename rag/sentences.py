@@ -56,9 +56,12 @@ def embed_sentences(
         spans = answer_sentences(text)
         owners.append((key, len(spans)))
         texts.extend(text[s.start : s.end] for s in spans)
-    vectors = embedder.embed_documents(texts, progress=progress) if texts else np.zeros((0, embedder.dimensions), np.float32)
+    unique = list(dict.fromkeys(texts))  # overlapping passages share a sentence: embed it once
+    found = embedder.embed_documents(unique, progress=progress) if unique else np.zeros((0, embedder.dimensions), np.float32)
+    row_of = {text: row for row, text in enumerate(unique)}
+    vectors = np.asarray(found, dtype=np.float32)[[row_of[text] for text in texts]] if texts else found
     cursor = 0
     for key, count in owners:
-        cached[key] = np.asarray(vectors[cursor : cursor + count], dtype=np.float32)
+        cached[key] = vectors[cursor : cursor + count]
         cursor += count
     return [cached[p.content_hash] for p in passages]

@@ -5,7 +5,17 @@ import zlib
 import numpy as np
 import pytest
 
-from rag.answer_finder import AnswerFinder, Asked, Candidate, asked_for, companion, content_terms, has_asked_for, top_per_passage
+from rag.answer_finder import (
+    AnswerFinder,
+    Asked,
+    Candidate,
+    asked_for,
+    companion,
+    content_terms,
+    counted,
+    has_asked_for,
+    top_per_passage,
+)
 from rag.composer import compose, find_disagreement
 from rag.embedder import Embedder
 from rag.passages import Passage
@@ -46,7 +56,9 @@ def _candidate(passage: Passage, sentence: str, score: float, index: int = 0) ->
         ("Who opened the AEO workshop?", Asked.PERSON),
         ("In which city was the IT Conference held?", Asked.PLACE),
         ("What does BACUDA stand for?", Asked.OTHER),
-        ("What was the total budget of the scholarship programme?", Asked.NUMBER),
+        ("What was the total budget of the scholarship programme?", Asked.AMOUNT),
+        ("How much does Korea donate to the fund each year?", Asked.AMOUNT),
+        ("How much cargo did the port clear?", Asked.NUMBER),
         ("Who was Director General when the laboratory was designated in 2018?", Asked.PERSON),
         ("When was the centre opened, and who opened it?", Asked.DATE),
     ],
@@ -62,6 +74,22 @@ def test_a_number_question_wants_a_number_the_question_does_not_hold():
     assert has_asked_for(Asked.NUMBER, "It was held from November 18 to November 22, 2019 in Tokyo.", asked) == 0.0
     assert has_asked_for(Asked.NUMBER, "It ran from 14th -16th November 2023 at RTC Japan.", asked) == 0.0
     assert has_asked_for(Asked.NUMBER, "Twelve officials were selected from over 60 applicants.", asked) == 1.0
+    assert has_asked_for(Asked.NUMBER, "Due to COVID-19 the meeting moved online.", asked) == 0.0
+    assert has_asked_for(Asked.NUMBER, "1. Workshop on Post Clearance Audit for Myanmar Customs", asked) == 0.0
+
+
+def test_a_count_must_count_the_thing_asked_about():
+    question = "How many officers took part in the canine workshop?"
+    asked, things = set(content_terms(question)), counted(question)
+    assert has_asked_for(Asked.NUMBER, "Delegates from the six WCO regions attended.", asked, things) == 0.0
+    assert has_asked_for(Asked.NUMBER, "In total 24 Customs officials from nine administrations took part.", asked, things) == 1.0
+    assert counted("How many inbound and outbound parcels did China clear?") == set(content_terms("inbound outbound parcels"))
+
+
+def test_a_money_question_wants_a_sum_of_money():
+    asked = set(content_terms("What was the total budget of the programme?"))
+    assert has_asked_for(Asked.AMOUNT, "The programme ran for 12 weeks with 20 scholars.", asked) == 0.0
+    assert has_asked_for(Asked.AMOUNT, "Its budget was USD 1.2 million.", asked) == 1.0
 
 
 def test_a_date_question_wants_a_date():

@@ -58,10 +58,22 @@ def test_a_real_model_answers_with_checked_citations(retriever, gemma):
 
 
 def test_streaming_yields_the_text_as_it_comes_then_the_answer(retriever, gemma):
-    items = list(Assistant(retriever, gemma).stream("Where was the 21st Regional Training Center Heads meeting held?"))
+    items = list(Assistant(retriever, gemma).stream("What does the second canine report add to the first edition?"))
     pieces, final = items[:-1], items[-1]
     assert len(pieces) > 1 and all(isinstance(p, str) for p in pieces)
     assert isinstance(final, Answer) and "".join(pieces).strip() == final.raw
+
+
+def test_a_number_question_is_answered_by_quoting_the_sentence_that_holds_it(retriever):
+    scripted = ScriptedGenerator("25 [1].")
+    question = "How many Customs administrations sent officials to the December 2019 AEO workshop in Kashiwa?"
+    items = list(Assistant(retriever, scripted).stream(question))
+    answer = items[-1]
+    assert scripted.prompts == [] and answer.source == "extract" and answer.raw == ""  # the model is not asked
+    assert items[:-1] == [answer.text] and "21 Customs administrations" in answer.text
+    for citation in answer.citations:
+        assert citation.quote in citation.passage.text and f"[{citation.number}]" in answer.text
+    assert answer.timings_ms["first_token"] <= answer.timings_ms["total"] and answer.timings_ms["generate"] is None
 
 
 def test_a_question_no_issue_answers_gets_no_invented_figure(retriever, gemma):
@@ -93,16 +105,16 @@ def test_the_model_never_sees_instructions_planted_in_a_passage(tmp_path, embedd
 
 
 def test_wrong_markers_from_the_model_are_repaired(retriever):
-    scripted = ScriptedGenerator("The 21st RTC Heads Meeting was held in Kashiwa [9].")
-    answer = Assistant(retriever, scripted).ask("Where was the 21st Regional Training Center Heads meeting held?")
-    assert not answer.abstained and answer.text.endswith("[1].")
+    scripted = ScriptedGenerator("RTC Japan in Kashiwa hosted it [9].")
+    answer = Assistant(retriever, scripted).ask("Which centre hosted the 21st Regional Training Center Heads meeting?")
+    assert not answer.abstained and answer.source == "model" and answer.text.endswith("[1].")
     assert "Kashiwa" in answer.citations[0].passage.text
 
 
 def test_an_invented_figure_never_reaches_the_answer(retriever):
-    scripted = ScriptedGenerator("The membership fee is 12,500 euros a year [1].")
-    answer = Assistant(retriever, scripted).ask("How much is the WCO membership fee?")
-    assert answer.raw.startswith("The membership fee") and "12,500" not in answer.text
+    scripted = ScriptedGenerator("The mission agreed a membership fee of 12,500 euros a year [1].")
+    answer = Assistant(retriever, scripted).ask("What did the ROCB A/P mission to the Solomon Islands explain about WCO membership?")
+    assert answer.raw.startswith("The mission agreed") and "12,500" not in answer.text
     if answer.abstained:
         assert answer.citations == [] and 1 <= len(answer.passages) <= 3
     else:  # the best sentence is quoted instead, word for word from the cited passage
