@@ -75,6 +75,7 @@ def answer_summary(questions, results: list[dict], passage_text: dict[str, str])
     mean = lambda values: round(sum(values) / len(values), 4) if values else None  # noqa: E731
     first_tokens = [r["timings_ms"]["first_token"] for _, r in answerable + unanswerable if r["timings_ms"]["first_token"] is not None]
     generation = [r["timings_ms"]["generate"] for _, r in answerable + unanswerable if r["timings_ms"]["generate"] is not None]
+    generated = [r for _, r in answerable + unanswerable if r["timings_ms"]["generate"] is not None]  # the model was asked
     totals = [_total_ms(r["timings_ms"]) for _, r in answerable + unanswerable]
     by_type: dict[str, list[float]] = {}
     for (question, _record), hit in zip(answerable, contained):
@@ -92,6 +93,10 @@ def answer_summary(questions, results: list[dict], passage_text: dict[str, str])
         "generate_ms_p95": percentile(generation, 95),
         "total_ms_p50": percentile(totals, 50),
         "total_ms_p95": percentile(totals, 95),
+        "model_asked": len(generated),
+        "model_reply_kept": sum(r.get("source") == "model" for r in generated),
+        "model_first_token_ms_p50": percentile([r["timings_ms"]["first_token"] for r in generated], 50),
+        "model_total_ms_p50": percentile([_total_ms(r["timings_ms"]) for r in generated], 50),
         "contains_gold_by_type": {kind: mean(values) for kind, values in sorted(by_type.items())},
         "answered": len(answerable) + len(unanswerable),
     }

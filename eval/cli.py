@@ -62,7 +62,9 @@ def run(
                 f"{name:7s} answers: contains gold {a['answer_contains_gold']}  F1 {a['token_f1']}  citation precision "
                 f"{a['citation_precision']}  recall {a['citation_recall']}  abstained on unanswerable "
                 f"{a['abstention_on_unanswerable']}  false abstention {a['false_abstention']}  first token p50 "
-                f"{a['first_token_ms_p50']} ms  answer p50 {a['generate_ms_p50']} ms"
+                f"{a['first_token_ms_p50']} ms  answer p50 {a['total_ms_p50']} ms; model asked for {a['model_asked']} "
+                f"(reply kept {a['model_reply_kept']}): first token p50 {a['model_first_token_ms_p50']} ms, "
+                f"answer p50 {a['model_total_ms_p50']} ms"
             )
     typer.echo(f"report: {out / 'report.md'}")
     if check:

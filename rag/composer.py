@@ -82,12 +82,14 @@ def _quoted(sentence: str) -> str:
     return sentence if sentence[-1:] in ".!?" else sentence + "."
 
 
-def agrees(checked: CheckedAnswer, best: Candidate) -> bool:
-    """The model's answer names only what the best sentence (or its passage) holds, and says something."""
+def agrees(checked: CheckedAnswer, best: Candidate, question: str = "") -> bool:
+    """The model's answer names only what the best sentence (or its passage) holds, and says
+    something the question did not ("it introduced a new chapter" answers nothing)."""
     if not checked.supported:
         return False
-    strong, _other = key_terms(re.sub(r"\[\d+\]", "", checked.text))
-    if not strong:
+    text = re.sub(r"\[\d+\]", "", checked.text)
+    strong, _other = key_terms(text)
+    if not strong or not set(content_terms(text)) - set(content_terms(question)):
         return False
     return strong <= passage_terms(best.passage.text) and any(c.passage.id == best.passage.id for c in checked.citations)
 
@@ -97,6 +99,6 @@ def compose(raw: str, offered: list[Candidate], *, question: str, threshold: flo
     (with `also`, the next-best sentence of its passage, when there is one)."""
     passages = [c.passage for c in offered]
     checked = check_answer(raw, passages, question=question, threshold=threshold)
-    if agrees(checked, offered[0]) and find_disagreement(offered[0], offered[1:]) is None:
+    if agrees(checked, offered[0], question) and find_disagreement(offered[0], offered[1:]) is None:
         return Composed(checked.text, checked.citations, "model")
     return extractive(offered, also)

@@ -149,6 +149,14 @@ def test_a_supported_reply_is_kept_in_the_models_words():
     assert composed.source == "model" and "Kashiwa" in composed.text and composed.citations[0].passage is passage
 
 
+def test_a_reply_that_only_echoes_the_question_is_replaced_by_the_sentence():
+    passage = _passage("No. 83", "2023-12-31", "The new GEOAT edition added a standalone chapter on Security and Safety.")
+    best = _candidate(passage, passage.text, 0.8)
+    question = "What new chapter did the new GEOAT edition add?"
+    composed = compose("The new GEOAT edition added a new chapter [1].", [best], question=question, threshold=0.6)
+    assert composed.source == "extract" and "Security and Safety" in composed.text
+
+
 def test_when_issues_give_different_figures_the_newest_answers_and_both_are_cited():
     old = _passage("No. 62", "2018-09-30", "The Asia/Pacific region has 33 WCO Members.")
     new = _passage("No. 83", "2023-12-31", "The Asia/Pacific region has 34 WCO Members.")
