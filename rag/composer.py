@@ -19,6 +19,7 @@ from rag.citations import CheckedAnswer, Citation, check_answer, key_terms, pass
 
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 DISAGREEMENT_MARGIN = 0.05  # a second issue's sentence this close to the best may say the same thing
+ECHO_WORDS = 2  # a reply adding fewer words than this to the question's only echoes it (or is too bare to check)
 MIN_SHARED_TERMS = 0.5  # share of the shorter sentence's words two sentences about one thing share
 
 
@@ -89,7 +90,7 @@ def agrees(checked: CheckedAnswer, best: Candidate, question: str = "") -> bool:
         return False
     text = re.sub(r"\[\d+\]", "", checked.text)
     strong, _other = key_terms(text)
-    if not strong or not set(content_terms(text)) - set(content_terms(question)):
+    if not strong or len(set(content_terms(text)) - set(content_terms(question))) < ECHO_WORDS:
         return False
     return strong <= passage_terms(best.passage.text) and any(c.passage.id == best.passage.id for c in checked.citations)
 

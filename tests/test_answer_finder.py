@@ -153,7 +153,7 @@ def test_a_reply_that_only_echoes_the_question_is_replaced_by_the_sentence():
     passage = _passage("No. 83", "2023-12-31", "The new GEOAT edition added a standalone chapter on Security and Safety.")
     best = _candidate(passage, passage.text, 0.8)
     question = "What new chapter did the new GEOAT edition add?"
-    composed = compose("The new GEOAT edition added a new chapter [1].", [best], question=question, threshold=0.6)
+    composed = compose("The new GEOAT organizational edition added a new chapter [1].", [best], question=question, threshold=0.6)
     assert composed.source == "extract" and "Security and Safety" in composed.text
 
 
