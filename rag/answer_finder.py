@@ -71,7 +71,7 @@ _STOP = frozenset(
     will would can could may might shall should must very more most so only just up out all any some many much
     according did does take took held hold give gave name named called newsletter newsletters issue""".split()
 )
-_TITLES = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Sir|Madam|H\.E)\b\.?")
+_TITLED_NAME = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Sir|Madam|H\.E)\b\.?\s+((?:[A-Z][\w.’'-]*\s?){1,3})")
 _NOT_A_COUNT = re.compile(r"[A-Za-z]+-\d+\w*|^\s*\d+[.)]\s")  # COVID-19, K-9; "1. Workshop on ..." list numbering
 _CURRENCY = re.compile(r"US\$|\$|€|£|¥|\b(?:USD|EUR|JPY|KRW|THB|CHF|euros?|dollars?|yen|won|baht|francs?|yuan|rupees?|pesos?)\b", re.I)
 # People counted in different words: "how many delegates" is answered by "12 officials".
@@ -214,7 +214,7 @@ def has_asked_for(kind: Asked, sentence: str, question_terms: set[str], wanted: 
 
 def _titled_names(sentence: str, question_terms: set[str]) -> list[str]:
     """People named with a title ("Mr. ARAKI Takahiro", "Dr Wijarn") whom the question does not name."""
-    found = re.finditer(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Sir|Madam)\.?\s+((?:[A-Z][\w.’'-]*\s?){1,3})", sentence)
+    found = _TITLED_NAME.finditer(sentence)
     return [m.group(1) for m in found if not set(content_terms(m.group(1))) <= question_terms]
 
 

@@ -122,8 +122,6 @@ def build_index(
         fresh = embedder.embed_documents(list(new_texts.values()), progress=progress)
         cached.update(zip(new_texts, fresh))
     vectors = np.stack([cached[p.content_hash] for p in passages]).astype(np.float32)
-    if progress and any(p.content_hash not in cached_sentences for p in passages):
-        log.info("embedding the passages' sentences for the answer finder")
     sentence_vectors = embed_sentences(passages, embedder, cached=cached_sentences, progress=progress)
     report.passages, report.embedded = len(passages), len(new_texts)
     report.reused = sum(1 for p in passages if p.content_hash in known)
