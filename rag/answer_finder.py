@@ -41,7 +41,9 @@ import numpy as np
 
 from rag.embedder import Embedder
 from rag.passages import Passage
+from rag.query_filters import MONTH_PATTERN
 from rag.sentences import answer_sentences
+from rag.words import FUNCTION_WORDS
 
 # Weights of the signals; chosen on eval/questions.jsonl and checked on the held-out set
 # (README, "Answers"). Meaning, coverage and the thing asked for carry most of it.
@@ -49,7 +51,7 @@ WEIGHTS = {"meaning": 1.0, "coverage": 1.5, "asked_for": 1.5, "prose": 0.4, "ran
 CONTEXT_DISCOUNT = 0.8  # coverage found only with the previous sentence counts for less
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,:]\d+)*(?:st|nd|rd|th)?\b")
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_MONTH = rf"{MONTH_PATTERN}\b\.?"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
 _DATE = re.compile(
     rf"(?:{_DAY}\s*(?:[-–—]|to|and|&)\s*)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:\s*,?\s*\d{{4}})?"  # 18 to 20 February 2020
@@ -64,13 +66,7 @@ _QUANTITY = re.compile(
     r"million|billion|dozens?)\b",
     re.I,
 )
-_STOP = frozenset(
-    """a an the of in on at to for from by with and or but is are was were be been being has have had do does did
-    it its this that these those as which who whom whose what when where why how than then there their they them he she
-    his her we our you your i not no also into over under about after before during between both each other such
-    will would can could may might shall should must very more most so only just up out all any some many much
-    according did does take took held hold give gave name named called newsletter newsletters issue""".split()
-)
+_STOP = FUNCTION_WORDS | {"many", "much", "take", "took", "held", "hold", "give", "gave", "name", "named", "called"}
 _TITLED_NAME = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Sir|Madam|H\.E)\b\.?\s+((?:[A-Z][\w.’'-]*\s?){1,3})")
 _NOT_A_COUNT = re.compile(r"[A-Za-z]+-\d+\w*|^\s*\d+[.)]\s")  # COVID-19, K-9; "1. Workshop on ..." list numbering
 _CURRENCY = re.compile(r"US\$|\$|€|£|¥|\b(?:USD|EUR|JPY|KRW|THB|CHF|euros?|dollars?|yen|won|baht|francs?|yuan|rupees?|pesos?)\b", re.I)
@@ -288,7 +284,7 @@ class AnswerFinder:
     def rank(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
         """The sentences of `passages` (best passage first) that could answer, best first.
 
-        For a number or date question only sentences holding a new number or date are kept.
+        For a number, sum or date question only sentences holding a new one are kept.
         """
         question_terms = content_terms(question)
         wanted = {term: self.idf(term) for term in question_terms}

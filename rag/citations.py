@@ -15,17 +15,12 @@ from dataclasses import dataclass
 
 from rag.chunking import sentence_spans
 from rag.passages import Passage
+from rag.words import FUNCTION_WORDS
 
 MARKER = re.compile(r"\s*\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]")
 SUPPORT_THRESHOLD = 0.6  # share of a sentence's key terms a passage must contain
 _TOKEN = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d[\d,.]*\d|\d")
-_STOP = frozenset(
-    """a an the of in on at to for from by with and or but is are was were be been being has have had do does did
-    it its this that these those as which who whom whose what when where why how than then there their they them he she
-    his her we our you your i not no yes also into over under about after before during between both each other such
-    will would can could may might shall should must very more most so only just up out all any some one two three
-    newsletter newsletters issue passage passages according said says say""".split()
-)
+_STOP = FUNCTION_WORDS | {"yes", "one", "two", "three", "passage", "passages", "said", "says", "say"}
 
 
 @dataclass(frozen=True)
@@ -47,7 +42,8 @@ class CheckedAnswer:
     dropped_sentences: list[str]
 
 
-def _normalise_number(token: str) -> str:
+def normalise_number(token: str) -> str:
+    """"1,000." and "1000" are the same figure."""
     return token.replace(",", "").rstrip(".")
 
 
@@ -58,7 +54,7 @@ def key_terms(sentence: str) -> tuple[set[str], set[str]]:
     for index, token in enumerate(_TOKEN.findall(sentence)):
         lowered = token.lower()
         if token[0].isdigit():
-            strong.add(_normalise_number(token))
+            strong.add(normalise_number(token))
         elif lowered in _STOP or len(lowered) < 3:
             continue
         elif token[0].isupper() and index > 0 or token.isupper() and len(token) > 1:
@@ -70,7 +66,7 @@ def key_terms(sentence: str) -> tuple[set[str], set[str]]:
 
 def passage_terms(text: str) -> set[str]:
     """Every word and number of a text, as `key_terms` normalises them."""
-    return {(_normalise_number(t) if t[0].isdigit() else t.lower()) for t in _TOKEN.findall(text)}
+    return {(normalise_number(t) if t[0].isdigit() else t.lower()) for t in _TOKEN.findall(text)}
 
 
 def support(sentence: str, passage_text: str, question: str = "") -> float:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rag.answer_finder import Candidate, content_terms
-from rag.citations import CheckedAnswer, Citation, check_answer, key_terms, passage_terms
+from rag.citations import CheckedAnswer, Citation, check_answer, key_terms, normalise_number, passage_terms
 
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 DISAGREEMENT_MARGIN = 0.05  # a second issue's sentence this close to the best may say the same thing
@@ -36,7 +36,7 @@ def _citation(number: int, candidate: Candidate) -> Citation:
 
 
 def _numbers(text: str) -> set[str]:
-    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
+    return {normalise_number(n) for n in _NUMBER.findall(text)}
 
 
 def _issue_date(candidate: Candidate) -> date:

@@ -51,7 +51,15 @@ class Embedder(ABC):
         return self.encode(texts, kind="document", progress=progress)
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.encode([text], kind="query")[0]
+        """The question's vector. The assistant needs it twice, to search and to rank the found
+        passages' sentences, so the last one is remembered rather than embedded again."""
+        last = getattr(self, "_last_query", None)
+        if last is not None and last[0] == text:
+            return last[1]
+        vector = self.encode([text], kind="query")[0]
+        vector.setflags(write=False)  # shared between callers
+        self._last_query = (text, vector)
+        return vector
 
 
 class SentenceTransformerEmbedder(Embedder):

@@ -13,15 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 _MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
-_MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
-_MONTH = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"
+_MONTHS |= {name.lower(): i for i, name in enumerate(calendar.month_abbr) if name} | {"sept": 9}
+MONTH_PATTERN = r"(?:" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")"  # a month's name or abbreviation; use with re.I
 _ISSUE_NUMBER = re.compile(r"\b(?:no|number|issue|vol|volume|edition|#)\.?\s*#?\s*(\d{1,4})\b", re.I)
 _QUARTER = re.compile(
     r"\b(?:(?P<word>first|1st|second|2nd|third|3rd|fourth|4th|last|final)\s+quarter\s+of\s+|q(?P<q>[1-4])\s*)(?P<y>(?:19|20)\d{2})\b",
     re.I,
 )
 _QUARTER_WORDS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": 4, "final": 4}
-_MONTH_YEAR = re.compile(rf"\b(?P<m>{_MONTH})\.?\s*,?\s*(?P<y>(?:19|20)\d{{2}})\b", re.I)
+_MONTH_YEAR = re.compile(rf"\b(?P<m>{MONTH_PATTERN})\.?\s*,?\s*(?P<y>(?:19|20)\d{{2}})\b", re.I)
 _YEAR = re.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d{2})(?![\d/]|-\d)")
 # An issue reports events from the months around the period it covers (last year's workshop,
 # next quarter's plans), so a named time matches issues whose period lies within this margin.
