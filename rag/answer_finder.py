@@ -68,6 +68,15 @@ _QUANTITY = re.compile(
 )
 _STOP = FUNCTION_WORDS | {"many", "much", "take", "took", "held", "hold", "give", "gave", "name", "named", "called"}
 _TITLED_NAME = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Sir|Madam|H\.E)\b\.?\s+((?:[A-Z][\w.’'-]*\s?){1,3})")
+# A person named with their post: "Kunio Mikuriya, Secretary General of the WCO", "P.B.S.C. Nonis, the DG".
+_NAME_WITH_POST = re.compile(
+    r"\b((?:[A-Z][\w.’'-]*\s){1,3}[A-Z][\w.’'-]*),\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}?"
+    r"(?:Director|Head|Commissioner|Minister|Secretary|Manager|Chief|President|Chair\w*|DG|DDG|Deputy|Officer|Expert|Controller"
+    r"|Ambassador|Advis[eo]r|Coordinator|Attach[eé]|Representative|Professor|Lecturer|Consultant)\b",
+    re.I,
+)
+# "Who organised / funded ...?" may be answered by an institution, not a person.
+_INSTITUTIONAL_ACT = re.compile(r"\bwho\b.*\b(?:organi[sz]\w*|host\w*|fund\w*|financ\w*|sponsor\w*|support\w*|donat\w*|run|ran|launch\w*|develop\w*|publish\w*|provid\w*)\b", re.I)
 _NOT_A_COUNT = re.compile(r"[A-Za-z]+-\d+\w*|^\s*\d+[.)]\s")  # COVID-19, K-9; "1. Workshop on ..." list numbering
 _CURRENCY = re.compile(r"US\$|\$|€|£|¥|\b(?:USD|EUR|JPY|KRW|THB|CHF|euros?|dollars?|yen|won|baht|francs?|yuan|rupees?|pesos?)\b", re.I)
 # People counted in different words: "how many delegates" is answered by "12 officials".
@@ -84,8 +93,13 @@ class Asked(Enum):
     DATE = "date"
     PERSON = "person"
     PLACE = "place"
+    ORGANISATION = "organisation"  # a company, agency, university: needs a proper name
     OTHER = "other"
 
+
+# "Which [Japanese Ministry of Finance] official": the asking word, up to four words, the noun; no verb in between
+# ("What topic did the Director ..." asks for a topic, not a person).
+_NOUN_PHRASE = r"\s+(?:(?!(?:did|does|do|is|was|were|are|has|have|had)\b)[\w/.'’-]+\s+){0,4}?"
 
 _ASKED_PATTERNS = [
     (
@@ -100,10 +114,15 @@ _ASKED_PATTERNS = [
     (Asked.DATE, r"\bwhen\b|\bwhat (?:date|day|month|year|period|time)\b|\bwhich (?:date|day|month|year|dates|days)\b|\bon what dates?\b"),
     (
         Asked.PERSON,
-        r"\bwho(?:m|se)?\b|\b(?:which|what)\b[\w\s/.'’-]{0,40}?\b(?:official|person|expert|officer|director|minister|commissioner"
+        rf"\bwho(?:m|se)?\b|\b(?:which|what){_NOUN_PHRASE}(?:official|person|expert|officer|director|minister|commissioner"
         r"|speaker|head|chair|executive|staff member|manager|secretary|delegate)\b|\bname of the (?:person|official|head|director)\b",
     ),
-    (Asked.PLACE, r"\bwhere\b|\bin (?:which|what) (?:city|country|town|venue|place|location|hotel|region)\b|\bwhich (?:city|country|town|venue|hotel|place|location)\b"),
+    (Asked.PLACE, rf"\bwhere\b|\b(?:which|what){_NOUN_PHRASE}(?:city|country|town|venue|place|location|hotel|province|region)\b"),
+    (
+        Asked.ORGANISATION,
+        rf"\b(?:which|what){_NOUN_PHRASE}(?:company|companies|agency|agencies|organi[sz]ations?|university|universities|institutions?"
+        r"|donors?|firms?|operators?)\b",
+    ),
 ]
 
 
@@ -151,17 +170,67 @@ def _is_new(found: str, question_terms: set[str]) -> bool:
     return bool(terms) and not set(terms) <= question_terms
 
 
+_ASKING_TERMS = {"date", "dates", "day", "days", "month", "year", "years", "time", "period", "exact", "exactly"}
+
+
+def event_terms(question: str) -> frozenset[str]:
+    """Stems of the question's lower-case content words: what happened ("take up his post", "designated"),
+    as opposed to the names of who or what it happened to."""
+    words = [w for w in _WORD.findall(question) if w[0].islower() and w.lower() not in _ASKING_TERMS]
+    return frozenset(content_terms(" ".join(words)))
+
+
+_ORDINAL_WORDS = {
+    word: number
+    for number, words in enumerate(
+        ["first inaugural", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"], 1
+    )
+    for word in words.split()
+}
+_NUMBERED_THING = re.compile(rf"\b({'|'.join(_ORDINAL_WORDS)}|\d+)\s*(?:st|nd|rd|th)?\s+([A-Za-z][\w-]*)", re.I)
+
+
+def numbered_things(text: str) -> dict[str, set[int]]:
+    """Which instance of a thing the text names: "the third edition" → {"edit": {3}}, "21st session" → {"session": {21}}."""
+    found: dict[str, set[int]] = {}
+    for match in _NUMBERED_THING.finditer(text):
+        number, noun = match.group(1).lower(), match.group(2)
+        if not number.isdigit() and number not in _ORDINAL_WORDS:
+            continue
+        if number.isdigit() and not re.match(r"\d+\s*(?:st|nd|rd|th)\b", match.group(0), re.I):
+            continue  # a count ("21 administrations"), not an ordinal
+        terms = content_terms(noun)
+        if terms:
+            found.setdefault(terms[0], set()).add(int(number) if number.isdigit() else _ORDINAL_WORDS[number])
+    return found
+
+
+def speaks_of_another(question_things: dict[str, set[int]], text: str) -> bool:
+    """Does the text name another instance of a thing the question numbers ("the second edition"
+    for "the third edition"), and not the question's own?"""
+    things = numbered_things(text)
+    return any(noun in things and not numbers & things[noun] for noun, numbers in question_things.items())
+
+
 def counted(question: str) -> frozenset[str]:
-    """Stems of what a "how many" question counts: "How many Customs administrations were ..." → {custom, administr}."""
+    """The stem of what a "how many" question counts, the head of its noun phrase: "How many Thai Customs
+    officers were ..." → {offic} ("17 areas of Customs knowledge" does not count officers)."""
     match = re.search(r"\bhow many\s+(.*)", question, re.I)
     if not match:
         return frozenset()
     words: list[str] = []
     for word in _WORD.findall(match.group(1))[:4]:
-        if word.lower() in _STOP and word.lower() != "and":
+        if (word.lower() in _STOP and word.lower() != "and") or _looks_like_verb(word):
             break
         words.append(word)
-    return frozenset(content_terms(" ".join(words)))
+    nouns = [w for w in words if w.lower().endswith("s") or w.lower() in _PEOPLE_WORDS or w.lower() == "people"]
+    return frozenset(content_terms(nouns[-1] if nouns else " ".join(words)))
+
+
+def _looks_like_verb(word: str) -> bool:
+    """"attended", "took": where a "how many" noun phrase ends."""
+    lowered = word.lower()
+    return (len(lowered) > 4 and lowered.endswith("ed")) or lowered in {"took", "came", "went", "got", "made", "gave", "sent", "saw", "attend", "join"}
 
 
 def _counts_what(after: str, wanted: frozenset[str]) -> bool:
@@ -189,29 +258,56 @@ def quantities(sentence: str, question_terms: set[str], wanted: frozenset[str] =
     ]
 
 
-def dates(sentence: str, question_terms: set[str]) -> list[str]:
-    return [m.group(0) for m in _DATE.finditer(sentence) if _is_new(m.group(0), question_terms)]
+def date_precision(question: str) -> str:
+    """How fine a date the question wants: "year" ("in what year ..."), "day" ("on what date ..."), else "month"."""
+    lowered = question.lower()
+    if re.search(r"\b(?:what|which) year\b", lowered):
+        return "year"
+    if re.search(r"\b(?:what|which) (?:date|dates|day|days)\b", lowered):
+        return "day"
+    return "month"
 
 
-def has_asked_for(kind: Asked, sentence: str, question_terms: set[str], wanted: frozenset[str] = frozenset()) -> float:
-    """1.0 when the sentence holds a thing of the asked kind that the question does not."""
+def _is_new_date(found: str, question_terms: set[str], precision: str) -> bool:
+    """A date that tells the question something at the precision it asks: "3 to 6 December 2019" does not
+    answer "when did the December 2019 workshop ...", nor "2019" "in what year ... the 2019 workshop"."""
+    terms = set(content_terms(found))
+    years = {t for t in terms if re.fullmatch(r"(?:19|20)\d\d", t)}
+    months = {t for t in terms if t.isalpha()}
+    if precision == "year":
+        return bool(years - question_terms)
+    if precision == "month":
+        return bool((years | months) - question_terms)
+    return not terms <= question_terms
+
+
+def dates(sentence: str, question_terms: set[str], precision: str = "day") -> list[str]:
+    return [m.group(0) for m in _DATE.finditer(sentence) if _is_new_date(m.group(0), question_terms, precision)]
+
+
+def has_asked_for(
+    kind: Asked, sentence: str, question_terms: set[str], wanted: frozenset[str] = frozenset(), precision: str = "day"
+) -> float:
+    """1.0 when the sentence holds a thing of the asked kind that the question does not (for a date, at
+    the `precision` it asks)."""
     if kind is Asked.AMOUNT:
         return float(bool(quantities(sentence, question_terms)) and bool(_CURRENCY.search(sentence)))
     if kind is Asked.NUMBER:
         return float(bool(quantities(sentence, question_terms, wanted)))
     if kind is Asked.DATE:
-        return float(bool(dates(sentence, question_terms)))
+        return float(bool(dates(sentence, question_terms, precision)))
     if kind is Asked.PERSON:
-        return 1.0 if _titled_names(sentence, question_terms) else 0.5 * _has_new_name(sentence, question_terms)
-    if kind is Asked.PLACE:
+        return 1.0 if _named_people(sentence, question_terms) else 0.5 * _has_new_name(sentence, question_terms)
+    if kind in (Asked.PLACE, Asked.ORGANISATION):
         return _has_new_name(sentence, question_terms)
     return 1.0
 
 
-def _titled_names(sentence: str, question_terms: set[str]) -> list[str]:
-    """People named with a title ("Mr. ARAKI Takahiro", "Dr Wijarn") whom the question does not name."""
-    found = _TITLED_NAME.finditer(sentence)
-    return [m.group(1) for m in found if not set(content_terms(m.group(1))) <= question_terms]
+def _named_people(sentence: str, question_terms: set[str]) -> list[str]:
+    """People named with a title ("Mr. ARAKI Takahiro", "Dr Wijarn") or with their post ("Kunio Mikuriya,
+    Secretary General") whom the question does not name."""
+    found = [m.group(1) for pattern in (_TITLED_NAME, _NAME_WITH_POST) for m in pattern.finditer(sentence)]
+    return [name for name in found if not set(content_terms(name)) <= question_terms]
 
 
 def _has_new_name(sentence: str, question_terms: set[str]) -> float:
@@ -220,6 +316,13 @@ def _has_new_name(sentence: str, question_terms: set[str]) -> float:
 
 
 REQUIRED = (Asked.AMOUNT, Asked.NUMBER, Asked.DATE)  # a sentence without one of these cannot answer the question
+EVENT_CHECKED = (Asked.DATE,)  # numbers are not: "how many took part" is answered by "joined", "inbound" by "inward"
+
+
+def requires_asked_for(kind: Asked, question: str) -> bool:
+    """Must a sentence hold the thing asked for to answer at all? Numbers, sums and dates, always;
+    a person, unless the question asks who did what an institution does ("who organised it?")."""
+    return kind in REQUIRED or (kind is Asked.PERSON and not _INSTITUTIONAL_ACT.search(question))
 
 
 def kind_is_checked(question: str) -> bool:
@@ -290,6 +393,10 @@ class AnswerFinder:
         wanted = {term: self.idf(term) for term in question_terms}
         kind = asked_for(question)
         things_counted = counted(question)
+        required = requires_asked_for(kind, question)
+        happening = event_terms(question) - things_counted
+        precision = date_precision(question)
+        question_things = numbered_things(question)
         spans = [(index, span) for index, passage in enumerate(passages) for span in answer_sentences(passage.text)]
         if not spans:
             return []
@@ -305,11 +412,16 @@ class AnswerFinder:
             signals = {
                 "meaning": float(cosine),
                 "coverage": coverage,
-                "asked_for": has_asked_for(kind, text, asked_terms, things_counted),
+                "asked_for": has_asked_for(kind, text, asked_terms, things_counted, precision),
                 "prose": is_prose(text),
                 "rank": 1.0 / (1 + index),
             }
-            if kind in REQUIRED and not signals["asked_for"]:
+            if required and signals["asked_for"] < 1:
+                continue
+            context = passage.text[previous if previous is not None else begin : end]
+            if question_things and speaks_of_another(question_things, context):
+                continue
+            if kind in EVENT_CHECKED and happening and not happening & set(content_terms(passage.title + " " + passage.text[previous if previous is not None else begin : end])):
                 continue
             score = sum(self.weights[name] * value for name, value in signals.items()) / sum(self.weights.values())
             candidates.append(Candidate(index, passage, begin, end, score, signals))
