@@ -154,7 +154,7 @@ def _people() -> frozenset[str]:
 
 def content_terms(text: str) -> list[str]:
     """Stemmed, lower-cased content words and numbers, in order (stop words dropped)."""
-    words = [w.lower().strip("'’-") for w in _WORD.findall(text)]
+    words = [w.lower().strip("'’-").replace("programme", "program") for w in _WORD.findall(text)]
     words = [w for w in words if w and w not in _STOP and (len(w) > 1 or w.isdigit())]
     return _stemmer().stemWords(words)
 
