@@ -82,7 +82,10 @@ _CURRENCY = re.compile(r"US\$|\$|€|£|¥|\b(?:USD|EUR|JPY|KRW|THB|CHF|euros?|d
 # People counted in different words: "how many delegates" is answered by "12 officials".
 _PEOPLE_WORDS = """officers officials delegates participants representatives people persons attendees trainees staff experts
     students recruits applicants personnel employees speakers facilitators observers learners candidates""".split()
-COUNT_WINDOW = 4  # words after a number that may name what it counts
+COUNT_WINDOW = 4
+POST_WINDOW = 40  # characters around a name that may give the person's post
+_POST_ABBREVIATIONS = {"DG": "Director General", "DDG": "Deputy Director General", "SG": "Secretary General", "PM": "Program Manager"}
+_POST_ABBREVIATION = re.compile(rf"\b(?:{'|'.join(_POST_ABBREVIATIONS)})\b")  # words after a number that may name what it counts
 
 
 class Asked(Enum):
@@ -297,17 +300,40 @@ def has_asked_for(
     if kind is Asked.DATE:
         return float(bool(dates(sentence, question_terms, precision)))
     if kind is Asked.PERSON:
-        return 1.0 if _named_people(sentence, question_terms) else 0.5 * _has_new_name(sentence, question_terms)
+        return 1.0 if _named_people(sentence, question_terms, wanted) else 0.5 * _has_new_name(sentence, question_terms)
     if kind in (Asked.PLACE, Asked.ORGANISATION):
         return _has_new_name(sentence, question_terms)
     return 1.0
 
 
-def _named_people(sentence: str, question_terms: set[str]) -> list[str]:
+def _named_people(sentence: str, question_terms: set[str], post: frozenset[str] = frozenset()) -> list[str]:
     """People named with a title ("Mr. ARAKI Takahiro", "Dr Wijarn") or with their post ("Kunio Mikuriya,
-    Secretary General") whom the question does not name."""
-    found = [m.group(1) for pattern in (_TITLED_NAME, _NAME_WITH_POST) for m in pattern.finditer(sentence)]
-    return [name for name in found if not set(content_terms(name)) <= question_terms]
+    Secretary General") whom the question does not name; with `post` (the post a "who was the ..." question
+    asks about), only those the sentence gives that post, just before or after the name."""
+    found = [m for pattern in (_TITLED_NAME, _NAME_WITH_POST) for m in pattern.finditer(sentence)]
+    names = [m for m in found if not set(content_terms(m.group(1))) <= question_terms]
+    if post:
+        names = [m for m in names if post & set(content_terms(_post_text(sentence, m)))]
+    return [m.group(1) for m in names]
+
+
+def _post_text(sentence: str, name: re.Match) -> str:
+    """The words around a name that give the person's post: "Managing Director Mr. X" or "Mr. X, Head of ..."."""
+    before = sentence[max(0, name.start() - POST_WINDOW) : name.start()].split(",")[-1]
+    after = re.split(r"[;()]|,\s*(?:and\s+)?(?:Mr|Ms|Mrs|Dr)\b|\band\s+(?:Mr|Ms|Mrs|Dr)\b", sentence[name.end(1) : name.end(1) + 2 * POST_WINDOW])[0]
+    return _POST_ABBREVIATION.sub(lambda m: _POST_ABBREVIATIONS[m.group(0)], f"{before} {after}")
+
+
+def asked_post(question: str) -> frozenset[str]:
+    """The post a "who was the ..." question names: "Who were the two facilitators, from ..." → {facilit};
+    "Who took over as Director General of ..." → {general}. Empty for "who opened it?"."""
+    match = re.search(
+        r"\bwho\s+(?:was|were|is|are|became|served as|was serving as|took over as|acted as)\s+(?:the\s+)?((?:[\w/.'’-]+\s+){0,5}?[\w'’-]+?)"
+        r"(?=\s+(?:of|at|in|for|from|who|that|when|during|under|on)\b|\s*[,?])",
+        question,
+        re.I,
+    )
+    return frozenset(content_terms(match.group(1))[-1:]) if match else frozenset()
 
 
 def _has_new_name(sentence: str, question_terms: set[str]) -> float:
@@ -397,6 +423,7 @@ class AnswerFinder:
         happening = event_terms(question) - things_counted
         precision = date_precision(question)
         question_things = numbered_things(question)
+        post = asked_post(question)
         spans = [(index, span) for index, passage in enumerate(passages) for span in answer_sentences(passage.text)]
         if not spans:
             return []
@@ -412,7 +439,7 @@ class AnswerFinder:
             signals = {
                 "meaning": float(cosine),
                 "coverage": coverage,
-                "asked_for": has_asked_for(kind, text, asked_terms, things_counted, precision),
+                "asked_for": has_asked_for(kind, text, asked_terms, post if kind is Asked.PERSON else things_counted, precision),
                 "prose": is_prose(text),
                 "rank": 1.0 / (1 + index),
             }

@@ -10,6 +10,7 @@ from rag.answer_finder import (
     Asked,
     Candidate,
     asked_for,
+    asked_post,
     companion,
     content_terms,
     counted,
@@ -111,6 +112,21 @@ def test_a_who_question_wants_a_named_person():
     assert finder.rank("Who was the WCO expert at the digital forensics workshop in Perth?", [unnamed]) == []
     # who did what an institution does may be answered by one
     assert finder.rank("Who sponsored the digital forensics workshop in Perth?", [passage])
+
+
+def test_who_held_a_post_wants_someone_given_that_post():
+    passage = _passage(
+        "No. 62",
+        "2018-09-30",
+        "Two facilitators from Malaysia and Japan led the sessions. "
+        "The workshop was officiated by Mr. ARAKI Takahiro, Director for International Cooperation. "
+        "Mr. P.B.S.C. Nonis, the DG of the Sri Lanka Customs, joined the opening.",
+    )
+    finder = AnswerFinder(WordHashEmbedder(), corpus_texts=[passage.text])
+    assert asked_post("Who were the two facilitators, from Malaysia and Japan, at the workshop?") == set(content_terms("facilitators"))
+    assert finder.rank("Who were the two facilitators, from Malaysia and Japan, at the workshop?", [passage]) == []
+    ranked = finder.rank("Who was the Director General of Sri Lanka Customs at the opening?", [passage])
+    assert [c.text for c in ranked] == ["Mr. P.B.S.C. Nonis, the DG of the Sri Lanka Customs, joined the opening."]
 
 
 def test_a_date_must_add_to_the_dates_the_question_gives():

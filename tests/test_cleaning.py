@@ -56,3 +56,10 @@ def test_markdown_emphasis_and_links_are_stripped_and_headings_kept():
 def test_whitespace_only_lines_and_blank_runs_vanish():
     raw = "First paragraph.\n   \n\n\n\t\nSecond paragraph.\n"
     assert texts(raw) == ["First paragraph.", "Second paragraph."]
+
+
+def test_a_date_broken_over_two_lines_stays_in_one_sentence():
+    raw = "The Seminar was held in Sanya, China from 19th to 20th\nDecember 2023 in a hybrid form. It gathered 180 representatives.\n"
+    assert [block.text for block in clean_blocks(raw)] == [
+        "The Seminar was held in Sanya, China from 19th to 20th December 2023 in a hybrid form. It gathered 180 representatives."
+    ]

@@ -32,6 +32,9 @@ _MD_PAGE_REF = re.compile(r"\s*\bP\.\s?\d{1,3}\s*$")
 _ORDINAL_GAP = re.compile(r"\b(\d+) (st|nd|rd|th)\b")
 _ACRONYM_HYPHEN_GAP = re.compile(r"\b([A-Z]{1,2})- (?=[A-Z])")
 _WORD = re.compile(r"[A-Za-z]+")
+_MONTH_NAME = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+# A date broken over two lines: "from 19th to 20th" / "December 2023 ...", "on 10 December" / "2023 ..."
+_DATE_BREAK = re.compile(rf"(?:(?:\b\d{{1,2}}(?:st|nd|rd|th)|\b(?:on|from|to|and|of|[-–])\s*\d{{1,2}})\Z(?P<month>)|\b{_MONTH_NAME}\Z(?P<year>))")
 _DATELINE = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?\s*(?:[-–]\s*\d{1,2}(?:st|nd|rd|th)?\s*)?[A-Z][a-z]+\.?\s*\d{0,4}")
 _TRAILING_FUNCTION_WORDS = frozenset(
     "a an and as at by for from in into its of on or our the their to with such its".split()
@@ -158,7 +161,7 @@ def _continues(previous: _Line, line: _Line, gap: int, width: int | None) -> boo
     prev, text = previous.text.rstrip(), line.text.lstrip()
     if _starts_list_item(text):
         return False
-    mid_sentence = not prev.endswith(_TERMINAL) and (text[:1].islower() or text[:1] in "(&,")
+    mid_sentence = not prev.endswith(_TERMINAL) and (text[:1].islower() or text[:1] in "(&," or _breaks_date(prev, text))
     if re.search(r"[A-Za-z]-$", prev) and text[:1].isalpha():
         return gap <= 3
     if mid_sentence:
@@ -168,6 +171,16 @@ def _continues(previous: _Line, line: _Line, gap: int, width: int | None) -> boo
     if width is not None:
         return len(prev) >= 0.7 * width and not prev.endswith(":")
     return False
+
+
+def _breaks_date(prev: str, text: str) -> bool:
+    """Does a date run on from the end of `prev` into `text` ("20th" then "December 2023 in a hybrid form")?"""
+    end = _DATE_BREAK.search(prev)
+    if end is None:
+        return False
+    if end.group("month") is not None:
+        return re.match(rf"{_MONTH_NAME}\b", text) is not None
+    return re.match(r"(?:19|20)\d\d\b", text) is not None
 
 
 def _merge_lines(lines: list[_Line]) -> list[list[_Line]]:
