@@ -261,6 +261,19 @@ def quantities(sentence: str, question_terms: set[str], wanted: frozenset[str] =
     ]
 
 
+def figures(sentence: str) -> dict[str, set[str]]:
+    """What the sentence counts, and how many: "34 WCO Members" → {"member": {"34"}, "wco": {"34"}}. Dates,
+    years and ordinals are not figures."""
+    text = _NOT_A_COUNT.sub(" ", _ORDINAL.sub(" ", _DATE.sub(" ", sentence)))
+    found: dict[str, set[str]] = {}
+    for match in _QUANTITY.finditer(text):
+        value = match.group(0).lower().replace(",", "")
+        for term in content_terms(" ".join(_WORD.findall(text[match.end() :])[:COUNT_WINDOW])):
+            if not term[0].isdigit():
+                found.setdefault(term, set()).add(value)
+    return found
+
+
 def date_precision(question: str) -> str:
     """How fine a date the question wants: "year" ("in what year ..."), "day" ("on what date ..."), else "month"."""
     lowered = question.lower()

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from rag.answer_finder import Candidate, content_terms
-from rag.citations import CheckedAnswer, Citation, check_answer, key_terms, normalise_number, passage_terms
+from rag.answer_finder import Candidate, content_terms, figures
+from rag.citations import CheckedAnswer, Citation, check_answer, key_terms, passage_terms
 
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 DISAGREEMENT_MARGIN = 0.05  # a second issue's sentence this close to the best may say the same thing
@@ -35,25 +35,24 @@ def _citation(number: int, candidate: Candidate) -> Citation:
     return Citation(number, passage, candidate.text, passage.start + candidate.start, passage.start + candidate.end)
 
 
-def _numbers(text: str) -> set[str]:
-    return {normalise_number(n) for n in _NUMBER.findall(text)}
-
-
 def _issue_date(candidate: Candidate) -> date:
     value = candidate.passage.date_end or candidate.passage.date_start
     return date.fromisoformat(value) if value else date.min
 
 
 def find_disagreement(best: Candidate, others: list[Candidate]) -> Candidate | None:
-    """A sentence from another issue, nearly as good, about the same thing, with other figures."""
+    """A sentence from another issue, nearly as good, about the same thing, counting the same thing
+    with another figure ("33 WCO Members" then "34 WCO Members"; not "20 countries" beside "in 2019")."""
     best_terms = set(content_terms(_NUMBER.sub(" ", best.text)))
+    best_figures = figures(best.text)
     for other in others:
         if other.passage.issue == best.passage.issue or best.score - other.score > DISAGREEMENT_MARGIN:
             continue
         other_terms = set(content_terms(_NUMBER.sub(" ", other.text)))
         shared = len(best_terms & other_terms) / max(1, min(len(best_terms), len(other_terms)))
-        figures_best, figures_other = _numbers(best.text), _numbers(other.text)
-        if shared >= MIN_SHARED_TERMS and figures_best and figures_other and figures_best != figures_other:
+        other_figures = figures(other.text)
+        counted_both = best_figures.keys() & other_figures.keys()
+        if shared >= MIN_SHARED_TERMS and counted_both and all(best_figures[t] != other_figures[t] for t in counted_both):
             return other
     return None
 

@@ -242,3 +242,9 @@ def test_the_same_figure_in_two_issues_is_no_disagreement():
     a = _passage("No. 62", "2018-09-30", "The Asia/Pacific region has 33 WCO Members.")
     b = _passage("No. 83", "2023-12-31", "The Asia/Pacific region has 33 WCO Members.")
     assert find_disagreement(_candidate(a, a.text, 0.8), [_candidate(b, b.text, 0.8, 1)]) is None
+
+
+def test_figures_of_different_things_are_no_disagreement():
+    a = _passage("No. 79", "2022-12-31", "The A-CIP Programme currently supports more than 20 beneficiary countries.")
+    b = _passage("No. 76", "2022-03-31", "In 2019, with support from Norway and Canada, the WCO launched the A-CIP Programme.")
+    assert find_disagreement(_candidate(a, a.text, 0.8), [_candidate(b, b.text, 0.8, 1)]) is None
