@@ -461,7 +461,7 @@ class AnswerFinder:
             context = passage.text[previous if previous is not None else begin : end]
             if question_things and speaks_of_another(question_things, context):
                 continue
-            if kind in EVENT_CHECKED and happening and not happening & set(content_terms(passage.title + " " + passage.text[previous if previous is not None else begin : end])):
+            if kind in EVENT_CHECKED and happening and not happening & set(content_terms(passage.title + " " + context)):
                 continue
             score = sum(self.weights[name] * value for name, value in signals.items()) / sum(self.weights.values())
             candidates.append(Candidate(index, passage, begin, end, score, signals))
