@@ -22,7 +22,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from rag.answer_finder import AnswerFinder, Candidate, companion, kind_is_checked, top_per_passage
+from rag.answer_finder import AnswerFinder, Candidate, companion, top_per_passage
 from rag.chunking import sentence_spans
 from rag.citations import Citation
 from rag.composer import compose, extractive
@@ -32,6 +32,7 @@ from rag.generator import Generator
 from rag.passages import Passage
 from rag.prompts import Prompts
 from rag.query_filters import Filters
+from rag.question_kinds import kind_is_checked
 from rag.retriever import Hit, Retriever
 
 MAX_QUESTION_CHARS = 2000  # a longer question is cut before it reaches the model

@@ -14,8 +14,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from rag.answer_finder import Candidate, content_terms, figures
+from rag.answer_finder import Candidate
 from rag.citations import CheckedAnswer, Citation, check_answer, key_terms, passage_terms
+from rag.sentence_facts import figures
+from rag.terms import content_terms
 
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 DISAGREEMENT_MARGIN = 0.05  # a second issue's sentence this close to the best may say the same thing

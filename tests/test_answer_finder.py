@@ -5,23 +5,13 @@ import zlib
 import numpy as np
 import pytest
 
-from rag.answer_finder import (
-    AnswerFinder,
-    Asked,
-    Candidate,
-    asked_for,
-    asked_post,
-    companion,
-    content_terms,
-    counted,
-    date_precision,
-    has_asked_for,
-    numbered_things,
-    top_per_passage,
-)
+from rag.answer_finder import AnswerFinder, Candidate, companion, top_per_passage
 from rag.composer import compose, find_disagreement
 from rag.embedder import Embedder
 from rag.passages import Passage
+from rag.question_kinds import Asked, asked_for, asked_post, counted, date_precision, numbered_things
+from rag.sentence_facts import has_asked_for
+from rag.terms import content_terms
 
 
 class WordHashEmbedder(Embedder):

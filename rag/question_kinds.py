@@ -1,0 +1,182 @@
+"""What a question asks for, read from its wording.
+
+The finder needs to know whether a question wants a number, a sum, a date, a person, a
+place or an organisation (`asked_for`), and what it pins down: what a "how many" counts,
+how fine a date it wants, the post a "who was the ..." names, what happened, and which
+numbered instance ("the third edition") it is about. Plain patterns, no model.
+
+    asked_for("How many delegates did the Philippines send?")  # Asked.NUMBER
+    counted("How many Thai Customs officers attended?")        # {'offic'}
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+from rag.terms import PEOPLE_WORDS, STOP, WORD, content_terms
+
+
+class Asked(Enum):
+    """What kind of thing the question asks for, read from its wording."""
+
+    AMOUNT = "amount"  # of money: needs a currency
+    NUMBER = "number"
+    DATE = "date"
+    PERSON = "person"
+    PLACE = "place"
+    ORGANISATION = "organisation"  # a company, agency, university: needs a proper name
+    OTHER = "other"
+
+
+# "Which [Japanese Ministry of Finance] official": the asking word, up to four words, the noun; no verb in between
+# ("What topic did the Director ..." asks for a topic, not a person).
+_NOUN_PHRASE = r"\s+(?:(?!(?:did|does|do|is|was|were|are|has|have|had)\b)[\w/.'’-]+\s+){0,4}?"
+
+_ASKED_PATTERNS = [
+    (
+        Asked.AMOUNT,
+        r"\bhow much\b(?=.*\b(?:costs?|pay|paid|spen[dt]|donat\w*|fund\w*|fees?|budgets?|price|worth|contribut\w*)\b)"
+        r"|^(?:what|which)\b.*\b(?:budget|fee|cost|price|funding)s?\b",
+    ),
+    (
+        Asked.NUMBER,
+        r"\bhow (?:many|much|long|often|large|big)\b|\bwhat (?:number|percentage|share|proportion|amount|quantity)\b|\bnumber of\b",
+    ),
+    (Asked.DATE, r"\bwhen\b|\bwhat (?:date|day|month|year|period|time)\b|\bwhich (?:date|day|month|year|dates|days)\b|\bon what dates?\b"),
+    (
+        Asked.PERSON,
+        rf"\bwho(?:m|se)?\b|\b(?:which|what){_NOUN_PHRASE}(?:official|person|expert|officer|director|minister|commissioner"
+        r"|speaker|head|chair|executive|staff member|manager|secretary|delegate)\b|\bname of the (?:person|official|head|director)\b",
+    ),
+    (Asked.PLACE, rf"\bwhere\b|\b(?:which|what){_NOUN_PHRASE}(?:city|country|town|venue|place|location|hotel|province|region)\b"),
+    (
+        Asked.ORGANISATION,
+        rf"\b(?:which|what){_NOUN_PHRASE}(?:company|companies|agency|agencies|organi[sz]ations?|university|universities|institutions?"
+        r"|donors?|firms?|operators?)\b",
+    ),
+]
+
+_ASKING_WORD = re.compile(r"\b(?:which|what|who|whom|whose|where|when|how)\b")
+
+
+def asked_for(question: str) -> Asked:
+    """The kind the question's first asking phrase names ("Who ..., and when ...?" wants a person;
+    "Which three administrations ..., and how many ...?" is not a number question)."""
+    lowered = question.lower()
+    found = [(match.start(), order, match.end(), kind) for order, (kind, pattern) in enumerate(_ASKED_PATTERNS) if (match := re.search(pattern, lowered))]
+    first = _ASKING_WORD.search(lowered)
+    if first is not None:
+        found = [item for item in found if item[0] <= first.start() < item[2]]
+    return min(found)[3] if found else Asked.OTHER
+
+
+# "Who organised / funded ...?" may be answered by an institution, not a person.
+_INSTITUTIONAL_ACT = re.compile(
+    r"\bwho\b.*\b(?:organi[sz]\w*|host\w*|fund\w*|financ\w*|sponsor\w*|support\w*|donat\w*|run|ran|launch\w*|develop\w*"
+    r"|publish\w*|provid\w*)\b",
+    re.I,
+)
+
+REQUIRED = (Asked.AMOUNT, Asked.NUMBER, Asked.DATE)  # a sentence without one of these cannot answer the question
+EVENT_CHECKED = (Asked.DATE,)  # numbers are not: "how many took part" is answered by "joined", "inbound" by "inward"
+
+
+def requires_asked_for(kind: Asked, question: str) -> bool:
+    """Must a sentence hold the thing asked for to answer at all? Numbers, sums and dates, always;
+    a person, unless the question asks who did what an institution does ("who organised it?")."""
+    return kind in REQUIRED or (kind is Asked.PERSON and not _INSTITUTIONAL_ACT.search(question))
+
+
+def kind_is_checked(question: str) -> bool:
+    """Does the finder check what the question asks for (a number, sum, date, person, place or organisation)?"""
+    return asked_for(question) is not Asked.OTHER
+
+
+def counted(question: str) -> frozenset[str]:
+    """The stem of what a "how many" question counts, the head of its noun phrase: "How many Thai Customs
+    officers were ..." → {offic} ("17 areas of Customs knowledge" does not count officers)."""
+    match = re.search(r"\bhow many\s+(.*)", question, re.I)
+    if not match:
+        return frozenset()
+    words: list[str] = []
+    for word in WORD.findall(match.group(1))[:4]:
+        if (word.lower() in STOP and word.lower() != "and") or _looks_like_verb(word):
+            break
+        words.append(word)
+    nouns = [w for w in words if w.lower().endswith("s") or w.lower() in PEOPLE_WORDS or w.lower() == "people"]
+    return frozenset(content_terms(nouns[-1] if nouns else " ".join(words)))
+
+
+_PLAIN_VERBS = frozenset({"took", "came", "went", "got", "made", "gave", "sent", "saw", "attend", "join"})
+
+
+def _looks_like_verb(word: str) -> bool:
+    """"attended", "took": where a "how many" noun phrase ends."""
+    lowered = word.lower()
+    return (len(lowered) > 4 and lowered.endswith("ed")) or lowered in _PLAIN_VERBS
+
+
+def date_precision(question: str) -> str:
+    """How fine a date the question wants: "year" ("in what year ..."), "day" ("on what date ..."), else "month"."""
+    lowered = question.lower()
+    if re.search(r"\b(?:what|which) year\b", lowered):
+        return "year"
+    if re.search(r"\b(?:what|which) (?:date|dates|day|days)\b", lowered):
+        return "day"
+    return "month"
+
+
+def asked_post(question: str) -> frozenset[str]:
+    """The post a "who was the ..." question names: "Who were the two facilitators, from ..." → {facilit};
+    "Who took over as Director General of ..." → {general}. Empty for "who opened it?"."""
+    match = re.search(
+        r"\bwho\s+(?:was|were|is|are|became|served as|was serving as|took over as|acted as)\s+(?:the\s+)?((?:[\w/.'’-]+\s+){0,5}?[\w'’-]+?)"
+        r"(?=\s+(?:of|at|in|for|from|who|that|when|during|under|on)\b|\s*[,?])",
+        question,
+        re.I,
+    )
+    return frozenset(content_terms(match.group(1))[-1:]) if match else frozenset()
+
+
+_ASKING_TERMS = {"date", "dates", "day", "days", "month", "year", "years", "time", "period", "exact", "exactly"}
+
+
+def event_terms(question: str) -> frozenset[str]:
+    """Stems of the question's lower-case content words: what happened ("take up his post", "designated"),
+    as opposed to the names of who or what it happened to."""
+    words = [w for w in WORD.findall(question) if w[0].islower() and w.lower() not in _ASKING_TERMS]
+    return frozenset(content_terms(" ".join(words)))
+
+
+_ORDINAL_WORDS = {
+    word: number
+    for number, words in enumerate(
+        ["first inaugural", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"], 1
+    )
+    for word in words.split()
+}
+
+_NUMBERED_THING = re.compile(rf"\b({'|'.join(_ORDINAL_WORDS)}|\d+)\s*(?:st|nd|rd|th)?\s+([A-Za-z][\w-]*)", re.I)
+
+
+def numbered_things(text: str) -> dict[str, set[int]]:
+    """Which instance of a thing the text names: "the third edition" → {"edit": {3}}, "21st session" → {"session": {21}}."""
+    found: dict[str, set[int]] = {}
+    for match in _NUMBERED_THING.finditer(text):
+        number, noun = match.group(1).lower(), match.group(2)
+        if not number.isdigit() and number not in _ORDINAL_WORDS:
+            continue
+        if number.isdigit() and not re.match(r"\d+\s*(?:st|nd|rd|th)\b", match.group(0), re.I):
+            continue  # a count ("21 administrations"), not an ordinal
+        terms = content_terms(noun)
+        if terms:
+            found.setdefault(terms[0], set()).add(int(number) if number.isdigit() else _ORDINAL_WORDS[number])
+    return found
+
+
+def speaks_of_another(question_things: dict[str, set[int]], text: str) -> bool:
+    """Does the text name another instance of a thing the question numbers ("the second edition"
+    for "the third edition"), and not the question's own?"""
+    things = numbered_things(text)
+    return any(noun in things and not numbers & things[noun] for noun, numbers in question_things.items())

@@ -1,0 +1,41 @@
+"""Terms for comparing a question with a sentence: stemmed content words.
+
+The answer finder, the question's reading and the sentence checks compare words by their
+English stems (PyStemmer), leaving out function words and the few question words that
+name no fact ("how many", "held", "called").
+
+    content_terms("How many officers attended?")  # ['offic', 'attend']
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from rag.words import FUNCTION_WORDS
+
+WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,:]\d+)*(?:st|nd|rd|th)?\b")
+STOP = FUNCTION_WORDS | {"many", "much", "take", "took", "held", "hold", "give", "gave", "name", "named", "called"}
+
+# People counted in different words: "how many delegates" is answered by "12 officials".
+PEOPLE_WORDS = """officers officials delegates participants representatives people persons attendees trainees staff experts
+    students recruits applicants personnel employees speakers facilitators observers learners candidates""".split()
+
+
+@lru_cache(maxsize=1)
+def stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def people_stems() -> frozenset[str]:
+    return frozenset(stemmer().stemWords([w.lower() for w in PEOPLE_WORDS]))
+
+
+def content_terms(text: str) -> list[str]:
+    """Stemmed, lower-cased content words and numbers, in order (stop words dropped)."""
+    words = [w.lower().strip("'’-").replace("programme", "program") for w in WORD.findall(text)]
+    words = [w for w in words if w and w not in STOP and (len(w) > 1 or w.isdigit())]
+    return stemmer().stemWords(words)
