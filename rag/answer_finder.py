@@ -44,6 +44,7 @@ from rag.question_kinds import (
     EVENT_CHECKED,
     Asked,
     asked_for,
+    asks_about_authorship,
     asked_post,
     counted,
     date_precision,
@@ -52,7 +53,7 @@ from rag.question_kinds import (
     requires_asked_for,
     speaks_of_another,
 )
-from rag.sentence_facts import has_asked_for, is_prose
+from rag.sentence_facts import has_asked_for, is_byline, is_prose
 from rag.sentences import answer_sentences
 from rag.terms import content_terms
 
@@ -125,6 +126,7 @@ class AnswerFinder:
         precision = date_precision(question)
         question_things = numbered_things(question)
         post = asked_post(question)
+        authorship = asks_about_authorship(question)
         spans = [(index, span) for index, passage in enumerate(passages) for span in answer_sentences(passage.text)]
         if not spans:
             return []
@@ -145,6 +147,8 @@ class AnswerFinder:
                 "rank": 1.0 / (1 + index),
             }
             if required and signals["asked_for"] < 1:
+                continue
+            if not authorship and is_byline(text):
                 continue
             context = passage.text[previous if previous is not None else begin : end]
             if question_things and speaks_of_another(question_things, context):

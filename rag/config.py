@@ -56,7 +56,7 @@ class Settings(BaseModel):
     answer_passages: int = Field(default=5, ge=1, le=50)  # passages offered to the model
     min_retrieval_score: float = Field(default=0.3, ge=-1, le=1)  # best cosine below this: abstain unasked
     support_threshold: float = Field(default=0.6, ge=0, le=1)  # how well a passage must back a sentence
-    answer_threshold: float = Field(default=0.65, ge=0, le=1)  # best sentence's score below this: abstain; the highest keeping false abstention ≤ 5% on eval/questions.jsonl (eval/calibrate.py)
+    answer_threshold: float = Field(default=0.65, ge=0, le=1)  # best sentence's score below this: abstain; chosen on eval/questions.jsonl (README, eval/calibrate.py)
     second_sentence_margin: float = Field(default=0.15, ge=0, le=1)  # a quoted answer adds its passage's next-best sentence this close
     quote_checked_answers: bool = True  # number, date, person and place questions: quote the sentence holding it, skip the model (README)
     answer_candidates: int = Field(default=3, ge=1, le=20)  # best sentences (one per passage) offered to the model

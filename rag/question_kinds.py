@@ -117,6 +117,14 @@ def _looks_like_verb(word: str) -> bool:
     return (len(lowered) > 4 and lowered.endswith("ed")) or lowered in _PLAIN_VERBS
 
 
+_AUTHORSHIP = re.compile(r"\b(?:author\w*|wr[io]te|writ(?:ten|er|ing)|contribut\w*|essay|column)\b", re.I)
+
+
+def asks_about_authorship(question: str) -> bool:
+    """"Who wrote the essay ...?": the one question an article's byline answers."""
+    return bool(_AUTHORSHIP.search(question))
+
+
 def date_precision(question: str) -> str:
     """How fine a date the question wants: "year" ("in what year ..."), "day" ("on what date ..."), else "month"."""
     lowered = question.lower()

@@ -160,6 +160,14 @@ def _names_people(word: str) -> bool:
     return stemmer().stemWord(lowered) in people_stems() or bool(re.search(r"(?:ees|ists|ants|ents|ians|ors|ers)$", lowered))
 
 
+_BYLINE = re.compile(r"^\W*(?:contribution\s+|contributed\s+|written\s+)?by\s+(?:Mr|Ms|Mrs|Dr|Prof|H\.E)\b", re.I)
+
+
+def is_byline(sentence: str) -> bool:
+    """"- Contribution by Mr. IWAI Takao, JICA Customs expert": who wrote the article, not who did what it tells."""
+    return bool(_BYLINE.match(sentence))
+
+
 def is_prose(sentence: str) -> float:
     """1.0 for a sentence that ends like one; headings and captions do not."""
     return float(sentence.rstrip()[-1:] in ".!?\"”’)")

@@ -119,6 +119,20 @@ def test_who_held_a_post_wants_someone_given_that_post():
     assert [c.text for c in ranked] == ["Mr. P.B.S.C. Nonis, the DG of the Sri Lanka Customs, joined the opening."]
 
 
+def test_a_byline_answers_who_wrote_the_article_not_who_did_what_it_tells():
+    passage = _passage(
+        "CTI 17",
+        "2020-06-30",
+        "- Contribution by Mr. IWAI Takao, JICA Customs expert\n"
+        "Headed by Mr. Phay Kyaing, Director of Investigation, 11 representatives from Myanmar Customs came to Japan.",
+    )
+    finder = AnswerFinder(WordHashEmbedder(), corpus_texts=[passage.text])
+    led = finder.rank("Who led the Myanmar Customs delegation that came to Japan?", [passage])
+    assert [c.text for c in led] == ["Headed by Mr. Phay Kyaing, Director of Investigation, 11 representatives from Myanmar Customs came to Japan."]
+    wrote = finder.rank("Which JICA expert wrote the contribution on the Myanmar workshop?", [passage])
+    assert "IWAI" in wrote[0].text
+
+
 def test_a_date_must_add_to_the_dates_the_question_gives():
     asked = set(content_terms("In what year did Japan launch the AEO programme shown at the December 2019 workshop?"))
     assert has_asked_for(Asked.DATE, "The workshop was held from 3 to 6 December 2019 in Kashiwa.", asked, precision="year") == 0.0
