@@ -88,49 +88,37 @@ def test_a_count_must_count_the_thing_asked_about():
     assert has_asked_for(Asked.NUMBER, areas, set(content_terms(selected)), counted(selected)) == 0.0
 
 
+def _ranked(question: str, text: str) -> list[str]:
+    """The candidate sentences of one passage holding `text`, best first."""
+    passage = _passage("No. 83", "2023-12-31", text)
+    return [c.text for c in AnswerFinder(WordHashEmbedder(), corpus_texts=[passage.text]).rank(question, [passage])]
+
+
 def test_a_who_question_wants_a_named_person():
-    passage = _passage(
-        "No. 76",
-        "2022-03-31",
-        "The WCO workshop on digital forensics was held in Perth, Australia, under the sponsorship of Japan. "
-        "The workshop was opened by Kunio Mikuriya, Secretary General of the WCO.",
-    )
-    finder = AnswerFinder(WordHashEmbedder(), corpus_texts=[passage.text])
-    ranked = finder.rank("Who opened the digital forensics workshop in Perth?", [passage])
-    assert [c.text for c in ranked] == ["The workshop was opened by Kunio Mikuriya, Secretary General of the WCO."]
-    unnamed = _passage("No. 76", "2022-03-31", "The WCO workshop on digital forensics was held in Perth, Australia, with a WCO expert.")
-    assert finder.rank("Who was the WCO expert at the digital forensics workshop in Perth?", [unnamed]) == []
+    held = "The WCO workshop on digital forensics was held in Perth, Australia, under the sponsorship of Japan."
+    opened = "The workshop was opened by Kunio Mikuriya, Secretary General of the WCO."
+    assert _ranked("Who opened the digital forensics workshop in Perth?", f"{held} {opened}") == [opened]
+    unnamed = "The WCO workshop on digital forensics was held in Perth, Australia, with a WCO expert."
+    assert _ranked("Who was the WCO expert at the digital forensics workshop in Perth?", unnamed) == []
     # who did what an institution does may be answered by one
-    assert finder.rank("Who sponsored the digital forensics workshop in Perth?", [passage])
+    assert _ranked("Who sponsored the digital forensics workshop in Perth?", f"{held} {opened}")
 
 
 def test_who_held_a_post_wants_someone_given_that_post():
-    passage = _passage(
-        "No. 62",
-        "2018-09-30",
-        "Two facilitators from Malaysia and Japan led the sessions. "
-        "The workshop was officiated by Mr. ARAKI Takahiro, Director for International Cooperation. "
-        "Mr. P.B.S.C. Nonis, the DG of the Sri Lanka Customs, joined the opening.",
-    )
-    finder = AnswerFinder(WordHashEmbedder(), corpus_texts=[passage.text])
+    facilitators = "Two facilitators from Malaysia and Japan led the sessions."
+    officiated = "The workshop was officiated by Mr. ARAKI Takahiro, Director for International Cooperation."
+    director_general = "Mr. P.B.S.C. Nonis, the DG of the Sri Lanka Customs, joined the opening."
+    text = f"{facilitators} {officiated} {director_general}"
     assert asked_post("Who were the two facilitators, from Malaysia and Japan, at the workshop?") == set(content_terms("facilitators"))
-    assert finder.rank("Who were the two facilitators, from Malaysia and Japan, at the workshop?", [passage]) == []
-    ranked = finder.rank("Who was the Director General of Sri Lanka Customs at the opening?", [passage])
-    assert [c.text for c in ranked] == ["Mr. P.B.S.C. Nonis, the DG of the Sri Lanka Customs, joined the opening."]
+    assert _ranked("Who were the two facilitators, from Malaysia and Japan, at the workshop?", text) == []
+    assert _ranked("Who was the Director General of Sri Lanka Customs at the opening?", text) == [director_general]
 
 
 def test_a_byline_answers_who_wrote_the_article_not_who_did_what_it_tells():
-    passage = _passage(
-        "CTI 17",
-        "2020-06-30",
-        "- Contribution by Mr. IWAI Takao, JICA Customs expert\n"
-        "Headed by Mr. Phay Kyaing, Director of Investigation, 11 representatives from Myanmar Customs came to Japan.",
-    )
-    finder = AnswerFinder(WordHashEmbedder(), corpus_texts=[passage.text])
-    led = finder.rank("Who led the Myanmar Customs delegation that came to Japan?", [passage])
-    assert [c.text for c in led] == ["Headed by Mr. Phay Kyaing, Director of Investigation, 11 representatives from Myanmar Customs came to Japan."]
-    wrote = finder.rank("Which JICA expert wrote the contribution on the Myanmar workshop?", [passage])
-    assert "IWAI" in wrote[0].text
+    byline = "- Contribution by Mr. IWAI Takao, JICA Customs expert"
+    headed = "Headed by Mr. Phay Kyaing, Director of Investigation, 11 representatives from Myanmar Customs came to Japan."
+    assert _ranked("Who led the Myanmar Customs delegation that came to Japan?", f"{byline}\n{headed}") == [headed]
+    assert _ranked("Which JICA expert wrote the contribution on the Myanmar workshop?", f"{byline}\n{headed}")[0] == byline
 
 
 def test_a_date_must_add_to_the_dates_the_question_gives():
@@ -144,19 +132,17 @@ def test_a_date_must_add_to_the_dates_the_question_gives():
 
 
 def test_a_date_must_be_the_date_of_what_the_question_asks_about():
-    passage = _passage("No. 83", "2023-12-31", "Mr. Uchino paid a courtesy visit to Mr. Kuramoto, the Head of the ROCB A/P, on 9 October 2023.")
-    finder = AnswerFinder(WordHashEmbedder(), corpus_texts=[passage.text])
-    assert finder.rank("When did Kuramoto take up his post as Head of the ROCB A/P?", [passage]) == []
-    assert finder.rank("When did Mr. Uchino pay his courtesy visit to the ROCB A/P?", [passage])
+    visit = "Mr. Uchino paid a courtesy visit to Mr. Kuramoto, the Head of the ROCB A/P, on 9 October 2023."
+    assert _ranked("When did Kuramoto take up his post as Head of the ROCB A/P?", visit) == []
+    assert _ranked("When did Mr. Uchino pay his courtesy visit to the ROCB A/P?", visit) == [visit]
 
 
 def test_a_sentence_about_another_edition_does_not_answer():
     assert numbered_things("When is the third edition of the report due?") == {"edit": {3}}
     assert numbered_things("A total of 21 Customs administrations attended the 21st session.") == {"session": {21}}
-    passage = _passage("No. 83", "2023-12-31", "The inaugural edition was released in September 2021, and the second edition in 2023.")
-    finder = AnswerFinder(WordHashEmbedder(), corpus_texts=[passage.text])
-    assert finder.rank("When is the third edition of the report due to be published?", [passage]) == []
-    assert finder.rank("When was the first edition of the report released?", [passage])
+    editions = "The inaugural edition was released in September 2021, and the second edition in 2023."
+    assert _ranked("When is the third edition of the report due to be published?", editions) == []
+    assert _ranked("When was the first edition of the report released?", editions) == [editions]
 
 
 def test_a_money_question_wants_a_sum_of_money():
