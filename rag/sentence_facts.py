@@ -56,8 +56,9 @@ _POST_ABBREVIATION = re.compile(rf"\b(?:{'|'.join(_POST_ABBREVIATIONS)})\b")
 def has_asked_for(
     kind: Asked, sentence: str, question_terms: set[str], wanted: frozenset[str] = frozenset(), precision: str = "day"
 ) -> float:
-    """1.0 when the sentence holds a thing of the asked kind that the question does not (for a date, at
-    the `precision` it asks)."""
+    """1.0 when the sentence holds a thing of the asked kind that the question does not: for a number,
+    followed by `wanted` (what is counted); for a person, named with a title or post, and given the post
+    `wanted` where the question names one; for a date, at the `precision` the question asks."""
     if kind is Asked.AMOUNT:
         return float(bool(quantities(sentence, question_terms)) and bool(_CURRENCY.search(sentence)))
     if kind is Asked.NUMBER:
