@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from rag.chunking import sentence_spans
 from rag.passages import Passage
+from rag.terms import normalise_number
 from rag.words import FUNCTION_WORDS
 
 MARKER = re.compile(r"\s*\[(\d{1,2}(?:\s*,\s*\d{1,2})*)\]")
@@ -40,11 +41,6 @@ class CheckedAnswer:
     citations: list[Citation]
     supported: bool  # at least one sentence stands on a passage
     dropped_sentences: list[str]
-
-
-def normalise_number(token: str) -> str:
-    """"1,000." and "1000" are the same figure."""
-    return token.replace(",", "").rstrip(".")
 
 
 def key_terms(sentence: str) -> tuple[set[str], set[str]]:

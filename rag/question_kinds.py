@@ -104,7 +104,7 @@ def counted(question: str) -> frozenset[str]:
         if (word.lower() in STOP and word.lower() != "and") or _looks_like_verb(word):
             break
         words.append(word)
-    nouns = [w for w in words if w.lower().endswith("s") or w.lower() in PEOPLE_WORDS or w.lower() == "people"]
+    nouns = [w for w in words if w.lower().endswith("s") or w.lower() in PEOPLE_WORDS]
     return frozenset(content_terms(nouns[-1] if nouns else " ".join(words)))
 
 
@@ -139,7 +139,7 @@ def asked_post(question: str) -> frozenset[str]:
     """The post a "who was the ..." question names: "Who were the two facilitators, from ..." → {facilit};
     "Who took over as Director General of ..." → {general}. Empty for "who opened it?"."""
     match = re.search(
-        r"\bwho\s+(?:was|were|is|are|became|served as|was serving as|took over as|acted as)\s+(?:the\s+)?((?:[\w/.'’-]+\s+){0,5}?[\w'’-]+?)"
+        r"\bwho\s+(?:was|were|is|are|became|served as|took over as|acted as)\s+(?:the\s+)?((?:[\w/.'’-]+\s+){0,5}?[\w'’-]+?)"
         r"(?=\s+(?:of|at|in|for|from|who|that|when|during|under|on)\b|\s*[,?])",
         question,
         re.I,

@@ -14,7 +14,7 @@ import re
 
 from rag.query_filters import MONTH_PATTERN
 from rag.question_kinds import Asked
-from rag.terms import STOP, WORD, content_terms, people_stems, stemmer
+from rag.terms import STOP, WORD, content_terms, normalise_number, people_stems, stemmer
 
 _MONTH = rf"{MONTH_PATTERN}\b\.?"
 _DAY = r"\d{1,2}(?:st|nd|rd|th)?"
@@ -75,7 +75,7 @@ def has_asked_for(
 def quantities(sentence: str, question_terms: set[str], wanted: frozenset[str] = frozenset()) -> list[str]:
     """Counts, amounts and shares in the sentence, leaving out dates, years, ordinals, "COVID-19" and list
     numbers; with `wanted` (what a "how many" question counts), only numbers followed by it."""
-    text = _NOT_A_COUNT.sub(" ", _ORDINAL.sub(" ", _DATE.sub(" ", sentence)))
+    text = _without_dates(sentence)
     return [
         m.group(0)
         for m in _QUANTITY.finditer(text)
@@ -86,14 +86,19 @@ def quantities(sentence: str, question_terms: set[str], wanted: frozenset[str] =
 def figures(sentence: str) -> dict[str, set[str]]:
     """What the sentence counts, and how many: "34 WCO Members" → {"member": {"34"}, "wco": {"34"}}. Dates,
     years and ordinals are not figures."""
-    text = _NOT_A_COUNT.sub(" ", _ORDINAL.sub(" ", _DATE.sub(" ", sentence)))
+    text = _without_dates(sentence)
     found: dict[str, set[str]] = {}
     for match in _QUANTITY.finditer(text):
-        value = match.group(0).lower().replace(",", "")
+        value = normalise_number(match.group(0).lower())
         for term in content_terms(" ".join(WORD.findall(text[match.end() :])[:COUNT_WINDOW])):
             if not term[0].isdigit():
                 found.setdefault(term, set()).add(value)
     return found
+
+
+def _without_dates(sentence: str) -> str:
+    """The sentence with dates, years, ordinals, "COVID-19" and list numbers blanked: what is left are counts."""
+    return _NOT_A_COUNT.sub(" ", _ORDINAL.sub(" ", _DATE.sub(" ", sentence)))
 
 
 def dates(sentence: str, question_terms: set[str], precision: str = "day") -> list[str]:

@@ -34,6 +34,11 @@ def people_stems() -> frozenset[str]:
     return frozenset(stemmer().stemWords([w.lower() for w in PEOPLE_WORDS]))
 
 
+def normalise_number(token: str) -> str:
+    """"1,000." and "1000" are the same figure."""
+    return token.replace(",", "").rstrip(".")
+
+
 def content_terms(text: str) -> list[str]:
     """Stemmed, lower-cased content words and numbers, in order (stop words dropped)."""
     words = [w.lower().strip("'’-").replace("programme", "program") for w in WORD.findall(text)]

@@ -12,6 +12,7 @@ Markdown emphasis and links stripped while `#` headings stay headings.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -32,7 +33,7 @@ _MD_PAGE_REF = re.compile(r"\s*\bP\.\s?\d{1,3}\s*$")
 _ORDINAL_GAP = re.compile(r"\b(\d+) (st|nd|rd|th)\b")
 _ACRONYM_HYPHEN_GAP = re.compile(r"\b([A-Z]{1,2})- (?=[A-Z])")
 _WORD = re.compile(r"[A-Za-z]+")
-_MONTH_NAME = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_MONTH_NAME = rf"(?:{'|'.join(calendar.month_name[1:])})"
 # A date broken over two lines: "from 19th to 20th" / "December 2023 ...", "on 10 December" / "2023 ..."
 _DATE_BREAK = re.compile(rf"(?:(?:\b\d{{1,2}}(?:st|nd|rd|th)|\b(?:on|from|to|and|of|[-–])\s*\d{{1,2}})\Z(?P<month>)|\b{_MONTH_NAME}\Z(?P<year>))")
 _DATELINE = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?\s*(?:[-–]\s*\d{1,2}(?:st|nd|rd|th)?\s*)?[A-Z][a-z]+\.?\s*\d{0,4}")
