@@ -14,9 +14,10 @@ scored on what a careful reader looks for:
   what is counted, "how much did it cost" a sum with its currency, "when" a date that adds
   to the question's, "who" a person named with a title or post, "where" a place name. For
   numbers, sums, dates and people this is a requirement: a sentence without one cannot
-  answer, nor can a date sentence that shares no word of what happened, nor a sentence
-  about another numbered instance ("the second edition" for "the third"); where no
-  sentence is left the assistant abstains;
+  answer, nor can a date sentence that shares no word of what happened, nor a dateline
+  (it dates the article, not what was asked about), nor a sentence about another
+  numbered instance ("the second edition" for "the third"); where no sentence is left
+  the assistant abstains;
 - prose: a full sentence, not a heading or caption (those restate a topic, not a fact);
 - the passage's place in the retrieval ranking.
 
@@ -148,6 +149,8 @@ class AnswerFinder:
             }
             if required and signals["asked_for"] < 1:
                 continue
+            if kind is Asked.DATE and not signals["prose"]:
+                continue  # a dateline ("6-7 December 2022, Bangkok") dates the article, not what the question asks about
             if not authorship and is_byline(text):
                 continue
             context = passage.text[previous if previous is not None else begin : end]

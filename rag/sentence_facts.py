@@ -39,7 +39,7 @@ _TITLED_NAME = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Sir|Madam|H\.E)\b\.?\s+((?:[A
 
 # A person named with their post: "Kunio Mikuriya, Secretary General of the WCO", "P.B.S.C. Nonis, the DG".
 _NAME_WITH_POST = re.compile(
-    r"\b((?:[A-Z][\w.’'-]*\s){1,3}[A-Z][\w.’'-]*),\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}?"
+    r"\b((?-i:(?:[A-Z][\w.’'-]*\s){1,3}[A-Z][\w.’'-]*)),\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}?"
     r"(?:Director|Head|Commissioner|Minister|Secretary|Manager|Chief|President|Chair\w*|DG|DDG|Deputy|Officer|Expert|Controller"
     r"|Ambassador|Advis[eo]r|Coordinator|Attach[eé]|Representative|Professor|Lecturer|Consultant)\b",
     re.I,
@@ -142,8 +142,9 @@ def _has_new_name(sentence: str, question_terms: set[str]) -> float:
 
 
 def _new_tokens(sentence: str, question_terms: set[str]) -> list[str]:
-    """Raw tokens of the sentence whose stem the question lacks."""
-    return [t for t in WORD.findall(sentence) if stemmer().stemWord(t.lower()) not in question_terms]
+    """Raw tokens of the sentence whose stem the question lacks, compared as `content_terms` compares them
+    ("Programmes" is not new beside "programme")."""
+    return [t for t in WORD.findall(sentence) if stemmer().stemWord(t.lower()) not in question_terms and not set(content_terms(t)) & question_terms]
 
 
 def _is_new(found: str, question_terms: set[str]) -> bool:

@@ -104,6 +104,20 @@ def test_a_who_question_wants_a_named_person():
     assert _ranked("Who sponsored the digital forensics workshop in Perth?", f"{held} {opened}")
 
 
+def test_a_post_after_lower_case_words_names_nobody():
+    staffs = "In July 2017, the Customs analysis staffs, including the Director General of Korea CCL, went to Vladivostok."
+    named = "I'm Jin-Cheol Yang, the Director General of Central Customs Laboratory."
+    question = "Who was Director General of Korea's Central Customs Laboratory in 2022?"
+    assert _ranked(question, staffs) == []
+    assert _ranked(question, f"{staffs} {named}") == [named]
+
+
+def test_a_word_the_question_holds_in_another_spelling_is_no_new_name():
+    asked = set(content_terms("Which agency financed the WCO's integrity programme?"))
+    assert has_asked_for(Asked.ORGANISATION, "It is one of the Programmes of the WCO on integrity.", asked) == 0.0
+    assert has_asked_for(Asked.ORGANISATION, "The programme was financed by Norad.", asked) == 1.0
+
+
 def test_who_held_a_post_wants_someone_given_that_post():
     facilitators = "Two facilitators from Malaysia and Japan led the sessions."
     officiated = "The workshop was officiated by Mr. ARAKI Takahiro, Director for International Cooperation."
@@ -135,6 +149,12 @@ def test_a_date_must_be_the_date_of_what_the_question_asks_about():
     visit = "Mr. Uchino paid a courtesy visit to Mr. Kuramoto, the Head of the ROCB A/P, on 9 October 2023."
     assert _ranked("When did Kuramoto take up his post as Head of the ROCB A/P?", visit) == []
     assert _ranked("When did Mr. Uchino pay his courtesy visit to the ROCB A/P?", visit) == [visit]
+
+
+def test_a_dateline_does_not_date_what_the_question_asks_about():
+    visit = "The Head of the ROCB A/P visited Honiara on 24 September 2018 to meet senior officials."
+    dateline = "24-25 September 2018, Honiara, Solomon Islands"
+    assert _ranked("On what date did the Head of the ROCB A/P visit Honiara?", f"{visit}\n{dateline}") == [visit]
 
 
 def test_a_sentence_about_another_edition_does_not_answer():
