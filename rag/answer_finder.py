@@ -149,6 +149,8 @@ class AnswerFinder:
             }
             if required and signals["asked_for"] < 1:
                 continue
+            if text.rstrip().endswith("?"):
+                continue  # the text asking a question ("What is the feature of the new GEOAT?") answers nothing
             if kind is Asked.DATE and not signals["prose"]:
                 continue  # a dateline ("6-7 December 2022, Bangkok") dates the article, not what the question asks about
             if not authorship and is_byline(text):

@@ -157,6 +157,12 @@ def test_a_dateline_does_not_date_what_the_question_asks_about():
     assert _ranked("On what date did the Head of the ROCB A/P visit Honiara?", f"{visit}\n{dateline}") == [visit]
 
 
+def test_a_question_in_the_text_is_no_answer():
+    asking = "What is the feature of the new edition of the GEOAT?"
+    answering = "A new chapter on Security and Safety has been added to the GEOAT."
+    assert _ranked("What new chapter did the new edition of the GEOAT add?", f"{asking} {answering}") == [answering]
+
+
 def test_a_sentence_about_another_edition_does_not_answer():
     assert numbered_things("When is the third edition of the report due?") == {"edit": {3}}
     assert numbered_things("A total of 21 Customs administrations attended the 21st session.") == {"session": {21}}
