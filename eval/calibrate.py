@@ -4,7 +4,8 @@ No model is run: this ranks the sentences of the retrieved passages for every qu
 (as the assistant does before generating) and sweeps the threshold, printing for each
 the share of unanswerable questions abstained, the false abstention rate, and how often
 the quoted answer (the best sentence, with its passage's next-best one when that is
-within `second_sentence_margin`) holds the gold answer.
+within `second_sentence_margin`) holds the gold answer, and the citation precision of the
+answers given (cited passages holding an evidence quote or the gold, as the harness scores it).
 
     .venv/bin/python -m eval.calibrate                         # eval/questions.jsonl
     .venv/bin/python -m eval.calibrate --questions eval/heldout.jsonl
@@ -20,6 +21,7 @@ import typer
 from tqdm import tqdm
 
 from eval.answer_metrics import contains_gold
+from eval.matching import contains_evidence
 from eval.questions import DEFAULT_QUESTIONS, Question, load_questions
 from rag.answer_finder import AnswerFinder, companion
 from rag.config import load_settings
@@ -35,6 +37,8 @@ def rank_all(questions: list[Question], retriever: Retriever, finder: AnswerFind
         best = candidates[0] if candidates else None
         also = companion(best, candidates, margin) if best else None
         quoted = " ".join(c.text for c in (best, also) if c is not None)
+        cited = [c.passage.text for c in (best, also) if c is not None]
+        holding = [any(contains_evidence(e, text) for e in question.evidence) or contains_gold(text, question.answers) for text in cited]
         top3 = " ".join(c.text for c in candidates[:3])
         rows.append(
             {
@@ -46,6 +50,7 @@ def rank_all(questions: list[Question], retriever: Retriever, finder: AnswerFind
                 "signals": best.signals if best else {},
                 "answer": quoted,
                 "gold_in_answer": contains_gold(quoted, question.answers),
+                "citation_precision": sum(holding) / len(holding) if holding else None,
                 "gold_in_top3": contains_gold(top3, question.answers),
             }
         )
@@ -64,6 +69,7 @@ def sweep(rows: list[dict], thresholds: list[float]) -> list[dict]:
                 "abstains_on_unanswerable": sum(r["score"] < threshold for r in unanswerable) / max(1, len(unanswerable)),
                 "false_abstention": 1 - len(answered) / max(1, len(answerable)),
                 "gold_in_answer": sum(r["gold_in_answer"] for r in answered) / max(1, len(answerable)),
+                "citation_precision": sum(r["citation_precision"] or 0.0 for r in answered) / max(1, len(answered)),
             }
         )
     return table
@@ -87,10 +93,11 @@ def main(
         f"{len(rows)} questions; gold in the quoted answer {sum(r['gold_in_answer'] for r in answerable) / len(answerable):.3f}, "
         f"in best three {sum(r['gold_in_top3'] for r in answerable) / len(answerable):.3f}"
     )
-    typer.echo(f"{'threshold':>9s} {'abstain unans':>13s} {'false abst':>10s} {'gold in answer':>14s}")
+    typer.echo(f"{'threshold':>9s} {'abstain unans':>13s} {'false abst':>10s} {'gold in answer':>14s} {'cit. precision':>14s}")
     for line in sweep(rows, [round(0.30 + 0.01 * i, 2) for i in range(46)]):
         typer.echo(
             f"{line['threshold']:9.2f} {line['abstains_on_unanswerable']:13.3f} {line['false_abstention']:10.3f} {line['gold_in_answer']:14.3f}"
+            f" {line['citation_precision']:14.3f}"
         )
     if dump:
         dump.write_text(json.dumps(rows, indent=1, ensure_ascii=False), encoding="utf-8")

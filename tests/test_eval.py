@@ -5,6 +5,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from eval.calibrate import sweep
 from eval.harness import check_against_baseline, evaluate
 from eval.metrics import question_metrics, within_budget
 from eval.questions import DEFAULT_QUESTIONS, load_questions
@@ -22,6 +23,18 @@ def test_metrics_on_a_known_ranking():
     assert within_budget([quote], passages, 3) == 0.0 and within_budget([quote], passages, 600) == 1.0
     # A quote cut by a chunk boundary still counts when most of it is there, in order.
     assert question_metrics([quote], ["the workshop was held in Suva Fiji with"])["recall@1"] == 1.0
+
+
+def test_the_threshold_sweep_counts_abstentions_gold_and_citations():
+    rows = [
+        {"answerable": True, "score": 0.9, "gold_in_answer": True, "citation_precision": 1.0},
+        {"answerable": True, "score": 0.7, "gold_in_answer": False, "citation_precision": 0.0},
+        {"answerable": True, "score": 0.5, "gold_in_answer": True, "citation_precision": 1.0},
+        {"answerable": False, "score": 0.6, "gold_in_answer": False, "citation_precision": None},
+    ]
+    low, high = sweep(rows, [0.4, 0.65])
+    assert low == pytest.approx({"threshold": 0.4, "abstains_on_unanswerable": 0.0, "false_abstention": 0.0, "gold_in_answer": 2 / 3, "citation_precision": 2 / 3})
+    assert high == pytest.approx({"threshold": 0.65, "abstains_on_unanswerable": 1.0, "false_abstention": 1 / 3, "gold_in_answer": 1 / 3, "citation_precision": 0.5})
 
 
 def test_a_run_writes_the_agreed_schema_and_resumes(tmp_path, retriever):
