@@ -35,12 +35,17 @@ def token_f1(answer: str, golds: list[str]) -> float:
     return best
 
 
+def supports(question, passage: str) -> bool:
+    """A cited passage is correct when it holds one of the question's evidence quotes or a gold answer."""
+    return any(contains_evidence(q, passage) for q in question.evidence) or contains_gold(passage, question.answers)
+
+
 def citation_scores(question, record: dict, passage_text: dict[str, str]) -> tuple[float | None, float | None]:
     """(precision, recall) of the cited passages against the evidence; None without citations."""
     cited = [passage_text.get(c["passage_id"], "") for c in record["citations"]]
     if not cited:
         return None, None
-    good = [text for text in cited if any(contains_evidence(q, text) for q in question.evidence) or contains_gold(text, question.answers)]
+    good = [text for text in cited if supports(question, text)]
     found = [q for q in question.evidence if any(contains_evidence(q, text) for text in cited)]
     return len(good) / len(cited), len(found) / len(question.evidence) if question.evidence else None
 

@@ -20,8 +20,7 @@ from typing import Annotated, Optional
 import typer
 from tqdm import tqdm
 
-from eval.answer_metrics import contains_gold
-from eval.matching import contains_evidence
+from eval.answer_metrics import contains_gold, supports
 from eval.questions import DEFAULT_QUESTIONS, Question, load_questions
 from rag.answer_finder import AnswerFinder, companion
 from rag.config import load_settings
@@ -37,8 +36,7 @@ def rank_all(questions: list[Question], retriever: Retriever, finder: AnswerFind
         best = candidates[0] if candidates else None
         also = companion(best, candidates, margin) if best else None
         quoted = " ".join(c.text for c in (best, also) if c is not None)
-        cited = [c.passage.text for c in (best, also) if c is not None]
-        holding = [any(contains_evidence(e, text) for e in question.evidence) or contains_gold(text, question.answers) for text in cited]
+        holding = [supports(question, c.passage.text) for c in (best, also) if c is not None]
         top3 = " ".join(c.text for c in candidates[:3])
         rows.append(
             {

@@ -38,6 +38,7 @@ _QUANTITY = re.compile(
 _TITLED_NAME = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Sir|Madam|H\.E)\b\.?\s+((?:[A-Z][\w.’'-]*\s?){1,3})")
 
 # A person named with their post: "Kunio Mikuriya, Secretary General of the WCO", "P.B.S.C. Nonis, the DG".
+# The name keeps its capitals ("the Customs analysis staffs, including the Director" names nobody); the post may not.
 _NAME_WITH_POST = re.compile(
     r"\b((?-i:(?:[A-Z][\w.’'-]*\s){1,3}[A-Z][\w.’'-]*)),\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}?"
     r"(?:Director|Head|Commissioner|Minister|Secretary|Manager|Chief|President|Chair\w*|DG|DDG|Deputy|Officer|Expert|Controller"
