@@ -23,9 +23,11 @@ _QUARTER = re.compile(
 _QUARTER_WORDS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": 4, "final": 4}
 _MONTH_YEAR = re.compile(rf"\b(?P<m>{MONTH_PATTERN})\.?\s*,?\s*(?P<y>(?:19|20)\d{{2}})\b", re.I)
 _YEAR = re.compile(r"(?<![\d/.-])(?P<y>(?:19|20)\d{2})(?![\d/]|-\d)")
-# An issue reports events from the months around the period it covers (last year's workshop,
-# next quarter's plans), so a named time matches issues whose period lies within this margin.
+# An issue reports events from the months around the period it covers: next quarter's plans
+# (REPORTING_MARGIN before it), and last year's workshops, which a year-end issue still reviews
+# (REPORTING_LAG after the event). A named time matches issues within those bounds.
 REPORTING_MARGIN = timedelta(days=183)
+REPORTING_LAG = timedelta(days=366)
 _NEWSLETTER_WORDS = r"(?:news|newsletters?|e-newsletters?|issues?|editions?|bulletins?)"
 
 
@@ -48,7 +50,8 @@ class Filters:
     date_from: date | None = None
     date_to: date | None = None
     reasons: tuple[str, ...] = field(default_factory=tuple)  # why each restriction applies
-    margin: timedelta = timedelta(0)  # slack around an issue's period (for times read from a question)
+    margin: timedelta = timedelta(0)  # how long before the asked time an issue may announce it (times read from a question)
+    lag: timedelta = timedelta(0)  # how long after the asked time an issue may report it
 
     @property
     def active(self) -> bool:
@@ -59,7 +62,7 @@ class Filters:
             return False
         if self.date_from and issue.date_end and issue.date_end + self.margin < self.date_from:
             return False
-        if self.date_to and issue.date_start and issue.date_start - self.margin > self.date_to:
+        if self.date_to and issue.date_start and issue.date_start - self.lag > self.date_to:
             return False
         return True
 
@@ -122,10 +125,10 @@ def parse_filters(question: str, catalogue: list[IssueInfo]) -> Filters:
     period = _period_of(question) if not by_number else None
     if period:
         start, end, text = period
-        probe = Filters(issues=frozenset(issues), date_from=start, date_to=end, margin=REPORTING_MARGIN)
+        probe = Filters(issues=frozenset(issues), date_from=start, date_to=end, margin=REPORTING_MARGIN, lag=REPORTING_LAG)
         if any(probe.allows(i) for i in catalogue):
             date_from, date_to = start, end
             reasons.append(f"issues covering {text}")
     return Filters(
-        issues=frozenset(issues), date_from=date_from, date_to=date_to, reasons=tuple(reasons), margin=REPORTING_MARGIN
+        issues=frozenset(issues), date_from=date_from, date_to=date_to, reasons=tuple(reasons), margin=REPORTING_MARGIN, lag=REPORTING_LAG
     )

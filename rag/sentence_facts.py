@@ -75,13 +75,19 @@ def has_asked_for(
 
 def quantities(sentence: str, question_terms: set[str], wanted: frozenset[str] = frozenset()) -> list[str]:
     """Counts, amounts and shares in the sentence, leaving out dates, years, ordinals, "COVID-19" and list
-    numbers; with `wanted` (what a "how many" question counts), only numbers followed by it."""
+    numbers; with `wanted` (what a "how many" question counts), only numbers followed by it, and no shares
+    ("85% of participants" says how many of them, not how many there were)."""
     text = _without_dates(sentence)
     return [
         m.group(0)
         for m in _QUANTITY.finditer(text)
-        if _is_new(m.group(0), question_terms) and (not wanted or _counts_what(text[m.end() :], wanted))
+        if _is_new(m.group(0), question_terms)
+        and (not wanted or (not _is_share(m.group(0), text[m.end() :]) and _counts_what(text[m.end() :], wanted)))
     ]
+
+
+def _is_share(number: str, after: str) -> bool:
+    return number.endswith("%") or bool(re.match(r"\s*(?:%|per\s*cent|percent)", after, re.I))
 
 
 def figures(sentence: str) -> dict[str, set[str]]:

@@ -76,6 +76,14 @@ def test_a_number_question_wants_a_number_the_question_does_not_hold():
     assert has_asked_for(Asked.NUMBER, "1. Workshop on Post Clearance Audit for Myanmar Customs", asked) == 0.0
 
 
+def test_a_share_is_no_count():
+    asked = set(content_terms("How many participants attended the canine workshop?"))
+    assert has_asked_for(Asked.NUMBER, "A survey found 85% of participants satisfied.", asked, counted("How many participants attended?")) == 0.0
+    assert has_asked_for(Asked.NUMBER, "Over 50 participants attended.", asked, counted("How many participants attended?")) == 1.0
+    share = set(content_terms("What share of respondents reported a severe impact?"))
+    assert has_asked_for(Asked.NUMBER, "53% of respondents reported a severe impact.", share) == 1.0
+
+
 def test_a_count_must_count_the_thing_asked_about():
     question = "How many officers took part in the canine workshop?"
     asked, things = set(content_terms(question)), counted(question)

@@ -27,8 +27,8 @@ def allowed(question: str) -> set[str]:
         ("in issue 76, who visited?", {"ROCB A/P E-Newsletter No. 76"}),
         ("What did the CTI newsletter report on AEO?", {"CTI News Vol. 17"}),
         ("Which meetings were held in the last quarter of 2023?", {"ROCB A/P E-Newsletter No. 83"}),
-        ("What happened in Q1 2022?", {"ROCB A/P E-Newsletter No. 76"}),
-        ("Which workshops took place in 2022?", {"ROCB A/P E-Newsletter No. 76", "ROCB A/P E-Newsletter No. 79"}),
+        ("What happened in Q1 2022?", {"ROCB A/P E-Newsletter No. 76", "ROCB A/P E-Newsletter No. 79"}),
+        ("Which workshops took place in 2022?", {f"ROCB A/P E-Newsletter No. {n}" for n in (76, 79, 83)}),
     ],
 )
 def test_named_issue_or_time_narrows(question, expected):
@@ -38,6 +38,12 @@ def test_named_issue_or_time_narrows(question, expected):
 def test_a_time_reported_a_little_outside_an_issues_period_still_finds_it():
     # No. 62 covers Jul-Sep 2018 but reports the June 2018 OCO meeting.
     assert "ROCB A/P E-Newsletter No. 62" in allowed("What was decided at the OCO meeting in June 2018?")
+
+
+def test_an_issue_may_report_an_event_up_to_a_year_later_but_not_two():
+    # No. 79 (Oct-Dec 2022) reviews the laboratory's training of November 2021.
+    found = allowed("What programme did the laboratory run for Uzbek officers in November 2021?")
+    assert found == {"ROCB A/P E-Newsletter No. 76", "ROCB A/P E-Newsletter No. 79"}
 
 
 @pytest.mark.parametrize(
