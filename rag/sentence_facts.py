@@ -81,13 +81,8 @@ def quantities(sentence: str, question_terms: set[str], wanted: frozenset[str] =
     return [
         m.group(0)
         for m in _QUANTITY.finditer(text)
-        if _is_new(m.group(0), question_terms)
-        and (not wanted or (not _is_share(m.group(0), text[m.end() :]) and _counts_what(text[m.end() :], wanted)))
+        if _is_new(m.group(0), question_terms) and (not wanted or _counts_what(text[m.end() :], wanted, m.group(0)))
     ]
-
-
-def _is_share(number: str, after: str) -> bool:
-    return number.endswith("%") or bool(re.match(r"\s*(?:%|per\s*cent|percent)", after, re.I))
 
 
 def figures(sentence: str) -> dict[str, set[str]]:
@@ -149,9 +144,9 @@ def _has_new_name(sentence: str, question_terms: set[str]) -> float:
 
 
 def _new_tokens(sentence: str, question_terms: set[str]) -> list[str]:
-    """Raw tokens of the sentence whose stem the question lacks, compared as `content_terms` compares them
-    ("Programmes" is not new beside "programme")."""
-    return [t for t in WORD.findall(sentence) if stemmer().stemWord(t.lower()) not in question_terms and not set(content_terms(t)) & question_terms]
+    """Raw tokens of the sentence whose term the question lacks, compared as `content_terms` compares them
+    ("Programmes" is not new beside "programme"; function words are always new, the question holds none)."""
+    return [t for t in WORD.findall(sentence) if not set(content_terms(t)) & question_terms]
 
 
 def _is_new(found: str, question_terms: set[str]) -> bool:
@@ -160,8 +155,14 @@ def _is_new(found: str, question_terms: set[str]) -> bool:
     return bool(terms) and not set(terms) <= question_terms
 
 
-def _counts_what(after: str, wanted: frozenset[str]) -> bool:
-    """Do the words after a number name the thing counted (or people, where people are counted)?"""
+_SHARE = re.compile(r"\s*(?:%|per\s*cent|percent)", re.I)
+
+
+def _counts_what(after: str, wanted: frozenset[str], number: str = "") -> bool:
+    """Do the words after a number name the thing counted (or people, where people are counted)? A share
+    ("85% of participants") counts nothing."""
+    if number.endswith("%") or _SHARE.match(after):
+        return False
     words = WORD.findall(after)[:COUNT_WINDOW]
     if set(content_terms(" ".join(words))) & wanted:
         return True

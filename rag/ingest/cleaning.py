@@ -35,7 +35,8 @@ _ACRONYM_HYPHEN_GAP = re.compile(r"\b([A-Z]{1,2})- (?=[A-Z])")
 _WORD = re.compile(r"[A-Za-z]+")
 _MONTH_NAME = rf"(?:{'|'.join(calendar.month_name[1:])})"
 # A date broken over two lines: "from 19th to 20th" / "December 2023 ...", "on 10 December" / "2023 ..."
-_DATE_BREAK = re.compile(rf"(?:(?:\b\d{{1,2}}(?:st|nd|rd|th)|\b(?:on|from|to|and|of|[-–])\s*\d{{1,2}})\Z(?P<month>)|\b{_MONTH_NAME}\Z(?P<year>))")
+_ENDS_WITH_DAY = re.compile(r"(?:\b\d{1,2}(?:st|nd|rd|th)|\b(?:on|from|to|and|of|[-–])\s*\d{1,2})\Z")
+_ENDS_WITH_MONTH = re.compile(rf"\b{_MONTH_NAME}\Z")
 _DATELINE = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?\s*(?:[-–]\s*\d{1,2}(?:st|nd|rd|th)?\s*)?[A-Z][a-z]+\.?\s*\d{0,4}")
 _TRAILING_FUNCTION_WORDS = frozenset(
     "a an and as at by for from in into its of on or our the their to with such its".split()
@@ -176,12 +177,11 @@ def _continues(previous: _Line, line: _Line, gap: int, width: int | None) -> boo
 
 def _breaks_date(prev: str, text: str) -> bool:
     """Does a date run on from the end of `prev` into `text` ("20th" then "December 2023 in a hybrid form")?"""
-    end = _DATE_BREAK.search(prev)
-    if end is None:
-        return False
-    if end.group("month") is not None:
+    if _ENDS_WITH_DAY.search(prev):
         return re.match(rf"{_MONTH_NAME}\b", text) is not None
-    return re.match(r"(?:19|20)\d\d\b", text) is not None
+    if _ENDS_WITH_MONTH.search(prev):
+        return re.match(r"(?:19|20)\d\d\b", text) is not None
+    return False
 
 
 def _merge_lines(lines: list[_Line]) -> list[list[_Line]]:
