@@ -126,13 +126,16 @@ def asks_about_authorship(question: str) -> bool:
 
 
 def date_precision(question: str) -> str:
-    """How fine a date the question wants: "year" ("in what year ..."), "day" ("on what date ..."), else "month"."""
+    """How fine a date the question wants: "day" ("on what date ..."), "month" ("in what month (and year) ..."),
+    "year" ("in what year ..."), else "any" (a "when" is answered by a new year or month)."""
     lowered = question.lower()
-    if re.search(r"\b(?:what|which) year\b", lowered):
-        return "year"
     if re.search(r"\b(?:what|which) (?:date|dates|day|days)\b", lowered):
         return "day"
-    return "month"
+    if re.search(r"\b(?:what|which) months?\b", lowered):
+        return "month"
+    if re.search(r"\b(?:what|which) year\b", lowered):
+        return "year"
+    return "any"
 
 
 def asked_post(question: str) -> frozenset[str]:

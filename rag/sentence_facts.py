@@ -109,13 +109,16 @@ def dates(sentence: str, question_terms: set[str], precision: str = "day") -> li
 
 def _is_new_date(found: str, question_terms: set[str], precision: str) -> bool:
     """A date that tells the question something at the precision it asks: "3 to 6 December 2019" does not
-    answer "when did the December 2019 workshop ...", nor "2019" "in what year ... the 2019 workshop"."""
+    answer "when did the December 2019 workshop ...", nor "2019" "in what year ... the 2019 workshop", nor
+    "in 2017" "in what month ..."."""
     terms = set(content_terms(found))
     years = {t for t in terms if re.fullmatch(r"(?:19|20)\d\d", t)}
     months = {t for t in terms if t.isalpha()}
     if precision == "year":
         return bool(years - question_terms)
     if precision == "month":
+        return bool(months) and bool((years | months) - question_terms)
+    if precision == "any":
         return bool((years | months) - question_terms)
     return not terms <= question_terms
 
@@ -143,10 +146,16 @@ def _has_new_name(sentence: str, question_terms: set[str]) -> float:
     return float(any(t[0].isupper() and t.lower() not in STOP and (i > 0 or len(new) == 1) for i, t in enumerate(new)))
 
 
+_ABBREVIATION_IN_BRACKETS = re.compile(r"\(\s*(?:hereinafter\s+(?:referred\s+to\s+as\s+|called\s+)?)?[\"“]?[A-Z][A-Za-z0-9/&.-]*[A-Z0-9][\"”]?\s*\)")
+
+
 def _new_tokens(sentence: str, question_terms: set[str]) -> list[str]:
     """Raw tokens of the sentence whose term the question lacks, compared as `content_terms` compares them
-    ("Programmes" is not new beside "programme"; function words are always new, the question holds none)."""
-    return [t for t in WORD.findall(sentence) if not set(content_terms(t)) & question_terms]
+    ("Programmes" is not new beside "programme"; function words are always new, the question holds none).
+    An abbreviation in brackets, "Central Customs Laboratory of Korea (K-CCL)" or "(hereinafter K-CCL)",
+    only shortens the words before it: those are judged instead."""
+    text = _ABBREVIATION_IN_BRACKETS.sub(" ", sentence)
+    return [t for t in WORD.findall(text) if not set(content_terms(t)) & question_terms]
 
 
 def _is_new(found: str, question_terms: set[str]) -> bool:

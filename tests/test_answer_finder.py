@@ -148,9 +148,27 @@ def test_a_date_must_add_to_the_dates_the_question_gives():
     assert has_asked_for(Asked.DATE, "The workshop was held from 3 to 6 December 2019 in Kashiwa.", asked, precision="year") == 0.0
     assert has_asked_for(Asked.DATE, "Japan launched its AEO programme in 2006.", asked, precision="year") == 1.0
     when = set(content_terms("When did the December 2019 workshop take place?"))
-    assert has_asked_for(Asked.DATE, "It was held from 3 to 6 December 2019.", when, precision="month") == 0.0
+    assert has_asked_for(Asked.DATE, "It was held from 3 to 6 December 2019.", when, precision="any") == 0.0
     on_what_date = set(content_terms("On what date in December 2019 did the workshop open?"))
     assert has_asked_for(Asked.DATE, "It opened on 3 December 2019.", on_what_date, precision=date_precision("On what date in December 2019 did the workshop open?")) == 1.0
+
+
+def test_a_question_asking_what_month_wants_a_month_not_a_bare_year():
+    question = "In what month and year did Myanmar Customs upgrade its audit section to a division?"
+    asked = set(content_terms(question))
+    assert date_precision(question) == "month"
+    assert has_asked_for(Asked.DATE, "The audit regime started in 2017.", asked, precision="month") == 0.0
+    assert has_asked_for(Asked.DATE, "The section became a division in March 2021.", asked, precision="month") == 1.0
+    assert has_asked_for(Asked.DATE, "The audit regime started in 2017.", asked, precision=date_precision("When did the audit regime start?")) == 1.0
+
+
+def test_an_abbreviation_in_brackets_is_no_new_name():
+    """"(K-CCL)" only shortens the name the question gives; it says nothing about where the laboratory is."""
+    question = "In which Korean city is the Central Customs Laboratory of Korea based?"
+    asked = set(content_terms(question))
+    assert has_asked_for(Asked.PLACE, "Central Customs Laboratory of Korea (K-CCL) was designated in 2014.", asked) == 0.0
+    assert has_asked_for(Asked.PLACE, "Central Customs Laboratory of Korea (hereinafter referred to as K-CCL) was designated.", asked) == 0.0
+    assert has_asked_for(Asked.PLACE, "The Central Customs Laboratory of Korea (K-CCL) is based in Daejeon.", asked) == 1.0
 
 
 def test_a_date_must_be_the_date_of_what_the_question_asks_about():
