@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from rag.answer_finder import AnswerFinder, Candidate, companion, top_per_passage
 from rag.chunking import sentence_spans
 from rag.citations import Citation
-from rag.composer import compose, extractive
+from rag.composer import compose, extractive, extractive_parts
 from rag.config import Settings
 from rag.errors import QueryError
 from rag.generator import Generator
@@ -33,6 +33,7 @@ from rag.passages import Passage
 from rag.prompts import Prompts
 from rag.query_filters import Filters
 from rag.question_kinds import kind_is_checked
+from rag.question_parts import QuestionPart, question_parts
 from rag.retriever import Hit, Retriever
 
 MAX_QUESTION_CHARS = 2000  # a longer question is cut before it reaches the model
@@ -119,16 +120,19 @@ class Assistant:
         started = time.perf_counter()
         standalone = self.standalone(question, history)
         k = int(search.pop("k", None) or self.settings.answer_passages)  # type: ignore[arg-type]
+        parts = question_parts(question) if standalone == question else []  # a follow-up joined to its question is one question
+        if len(parts) > 1:
+            answered = self._answer_in_parts(question, standalone, parts, k, dict(search), started)
+            if answered is not None:  # else no part alone is answered: the question is tried whole
+                yield answered.text
+                yield answered
+                return
         result = self.retriever.search(standalone, k=k, **search)  # type: ignore[arg-type]
         timings: dict[str, float | None] = {"retrieve": (time.perf_counter() - started) * 1000, "first_token": None, "generate": None}
         hits = result.hits
-        best = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
-        if not hits or (best is not None and best < self.settings.min_retrieval_score):
-            yield self._abstain(question, standalone, hits, result.filters, "", timings, started)
-            return
-        ranked = [c for c in self.finder.rank(standalone, [h.passage for h in hits]) if not _INJECTION.search(c.text)]
+        ranked = self._ranked(standalone, hits)
         timings["rank"] = (time.perf_counter() - started) * 1000 - timings["retrieve"]
-        if not ranked or ranked[0].score < self.settings.answer_threshold:
+        if not ranked:
             yield self._abstain(question, standalone, hits, result.filters, "", timings, started)
             return
 
@@ -150,6 +154,40 @@ class Assistant:
         timings["total"] = (time.perf_counter() - started) * 1000
         passages = [c.passage for c in offered]
         yield Answer(question, standalone, composed.text, composed.citations, passages, False, result.filters, raw, timings, composed.source)
+
+    def _ranked(self, question: str, hits: list[Hit]) -> list[Candidate]:
+        """The sentences that could answer, best first; none where the assistant abstains: nothing
+        retrieved close enough, or no sentence above the answer threshold."""
+        best = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
+        if not hits or (best is not None and best < self.settings.min_retrieval_score):
+            return []
+        ranked = [c for c in self.finder.rank(question, [h.passage for h in hits]) if not _INJECTION.search(c.text)]
+        return ranked if ranked and ranked[0].score >= self.settings.answer_threshold else []
+
+    def _answer_in_parts(self, question, standalone, parts: list[QuestionPart], k: int, search: dict, started) -> Answer | None:
+        """A question asking two things: each part searched and ranked on its own and its best sentence
+        quoted, the model not asked; a part nothing answers is said to be unanswered. None when no part is answered."""
+        timings: dict[str, float | None] = {"retrieve": 0.0, "rank": 0.0, "first_token": None, "generate": None}
+        found: list[tuple[str, Candidate | None]] = []
+        results = []
+        passages: dict[str, Passage] = {}
+        for part in parts:
+            searched = time.perf_counter()
+            result = self.retriever.search(part.searched, k=k, **search)  # type: ignore[arg-type]
+            ranked_at = time.perf_counter()
+            ranked = self._ranked(part.searched, result.hits)
+            timings["retrieve"] += (ranked_at - searched) * 1000  # type: ignore[operator]
+            timings["rank"] += (time.perf_counter() - ranked_at) * 1000  # type: ignore[operator]
+            results.append(result)
+            found.append((part.asked, ranked[0] if ranked else None))
+            for candidate in top_per_passage(ranked, self.settings.answer_candidates):
+                passages.setdefault(candidate.passage.id, candidate.passage)
+        if all(best is None for _asked, best in found):
+            return None
+        composed = extractive_parts(found, lambda asked: self.prompts.render("abstain_part", part=asked))
+        timings["first_token"] = timings["total"] = (time.perf_counter() - started) * 1000
+        shown = list(passages.values())
+        return Answer(question, standalone, composed.text, composed.citations, shown, False, results[0].filters, "", timings, composed.source)
 
     def _quote(self, question, standalone, ranked: list[Candidate], also, filters, timings, started) -> Iterator[str | Answer]:
         """The sentence holding the number, date or name asked for, word for word: the model is not asked.

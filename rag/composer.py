@@ -5,12 +5,14 @@ cited answer. Its reply is kept only where it stands on what it was given and ag
 the sentence the finder judged best; otherwise the answer is that sentence itself, quoted
 from the newsletter with its citation, which a small model cannot distort. Where two
 issues give different figures for the same thing, the most recent issue answers and the
-earlier figure is shown beside it, both cited.
+earlier figure is shown beside it, both cited. A question asking two things gets one
+quoted sentence for each part it answers (`extractive_parts`).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -77,6 +79,24 @@ def extractive(offered: list[Candidate], also: Candidate | None = None) -> Compo
         f"gave a different figure: {_quoted(older.text)} [2]"
     )
     return Composed(text, [_citation(1, newer), _citation(2, older)], "extract")
+
+
+def extractive_parts(parts: list[tuple[str, Candidate | None]], unanswered: Callable[[str], str]) -> Composed:
+    """One quoted sentence per part of the question, in the order asked, each with its citation (a
+    sentence answering both parts is quoted once); for a part nothing answers, `unanswered(part)`."""
+    pieces: list[str] = []
+    citations: list[Citation] = []
+    numbers: dict[tuple[str, int], int] = {}
+    for asked, best in parts:
+        if best is None:
+            pieces.append(unanswered(asked))
+            continue
+        where = (best.passage.id, best.start)
+        if where not in numbers:
+            numbers[where] = len(citations) + 1
+            citations.append(_citation(numbers[where], best))
+            pieces.append(f"{_quoted(best.text)} [{numbers[where]}]")
+    return Composed(" ".join(pieces), citations, "extract")
 
 
 def _quoted(sentence: str) -> str:

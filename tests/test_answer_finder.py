@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from rag.answer_finder import AnswerFinder, Candidate, companion, top_per_passage
-from rag.composer import compose, find_disagreement
+from rag.composer import compose, extractive_parts, find_disagreement
 from rag.embedder import Embedder
 from rag.passages import Passage
 from rag.question_kinds import Asked, asked_for, asked_post, counted, date_precision, numbered_things
@@ -290,3 +290,17 @@ def test_figures_of_different_things_are_no_disagreement():
     a = _passage("No. 79", "2022-12-31", "The A-CIP Programme currently supports more than 20 beneficiary countries.")
     b = _passage("No. 76", "2022-03-31", "In 2019, with support from Norway and Canada, the WCO launched the A-CIP Programme.")
     assert find_disagreement(_candidate(a, a.text, 0.8), [_candidate(b, b.text, 0.8, 1)]) is None
+
+
+def test_each_part_of_a_two_part_question_is_quoted_once_and_an_unanswered_part_said_so():
+    passage = _passage("No. 83", "2023-12-31", "The meeting was held in Kashiwa, Japan. It was opened by Mr. AOYAMA.")
+    where = _candidate(passage, "The meeting was held in Kashiwa, Japan.", 0.8)
+    who = _candidate(passage, "It was opened by Mr. AOYAMA.", 0.7)
+    unanswered = lambda asked: f"Not said: {asked}"  # noqa: E731
+    both = extractive_parts([("Where was it held?", where), ("Who opened it?", who)], unanswered)
+    assert both.text == "The meeting was held in Kashiwa, Japan. [1] It was opened by Mr. AOYAMA. [2]"
+    assert [(c.number, c.quote) for c in both.citations] == [(1, where.text), (2, who.text)] and both.source == "extract"
+    same = extractive_parts([("Where was it held?", where), ("In which country?", where)], unanswered)
+    assert same.text == "The meeting was held in Kashiwa, Japan. [1]" and len(same.citations) == 1
+    partly = extractive_parts([("Where was it held?", where), ("What did it cost?", None)], unanswered)
+    assert partly.text == "The meeting was held in Kashiwa, Japan. [1] Not said: What did it cost?" and len(partly.citations) == 1

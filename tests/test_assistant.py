@@ -130,6 +130,26 @@ def test_a_count_no_sentence_gives_is_not_asked_of_the_model(retriever):
     assert answer.text.startswith("The newsletters don't say") and any("Technology Conference" in p.text for p in answer.passages)
 
 
+def test_a_question_asking_two_things_gets_each_answered_and_cited(retriever):
+    scripted = ScriptedGenerator("NOT FOUND")
+    question = "Where was the 21st Regional Training Center Heads meeting held, and who opened it?"
+    items = list(Assistant(retriever, scripted).stream(question))
+    answer = items[-1]
+    assert scripted.prompts == [] and items[:-1] == [answer.text] and not answer.abstained
+    assert "Kashiwa" in answer.text and "Kuramoto" in answer.text  # the place, then who opened it
+    assert [c.number for c in answer.citations] == [1, 2] and "[1]" in answer.text and "[2]" in answer.text
+    for citation in answer.citations:
+        assert citation.quote in citation.passage.text and citation.passage in answer.passages
+
+
+def test_a_part_the_newsletters_do_not_answer_is_said_so(retriever):
+    question = "When was the MoU establishing the WCO Regional Training Centre in Thailand signed, and what was the annual budget agreed for it?"
+    answer = Assistant(retriever, ScriptedGenerator("NOT FOUND")).ask(question)
+    assert not answer.abstained and "10 October 2022 [1]" in answer.text.replace(". [1]", " [1]")
+    assert answer.text.endswith('The newsletters don\'t answer "What was the annual budget agreed for it?"')
+    assert len(answer.citations) == 1
+
+
 def test_a_follow_up_is_made_standalone_from_the_history(retriever):
     scripted = ScriptedGenerator("NOT FOUND")
     history = [("Where was the 21st Regional Training Center Heads meeting held?", "In Kashiwa [1].")]

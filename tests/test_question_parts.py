@@ -1,0 +1,26 @@
+"""Splitting a question that asks two things into parts searched on their own."""
+
+from rag.question_parts import QuestionPart, question_parts
+
+
+def test_a_plain_question_is_one_part():
+    question = "Where was the 21st RTC Heads meeting held?"
+    assert question_parts(question) == [QuestionPart(question, question)]
+
+
+def test_a_second_asking_clause_is_a_second_part_searched_with_the_first_parts_words():
+    first, second = question_parts("Who was Head of the ROCB A/P in mid-2018, and who held that post in late 2023?")
+    assert first == QuestionPart("Who was Head of the ROCB A/P in mid-2018?", "Who was Head of the ROCB A/P in mid-2018?")
+    assert second.asked == "Who held that post in late 2023?"
+    assert second.searched == "Who held that post in late 2023? (was Head of the ROCB A/P in mid-2018)"  # what "that post" is
+
+
+def test_parts_joined_without_a_comma_are_split_too():
+    parts = question_parts("Compare the 2018 and 2023 contact points meetings: where was each held and how many delegates attended each?")
+    assert [p.asked for p in parts] == ["Compare the 2018 and 2023 contact points meetings: where was each held?", "How many delegates attended each?"]
+
+
+def test_a_part_too_short_to_search_alone_leaves_the_question_whole():
+    question = "Which workshop did the ROCB A/P host, and when?"
+    assert question_parts(question) == [QuestionPart(question, question)]
+    assert len(question_parts("Which breeds and how many?")) == 1
