@@ -33,7 +33,7 @@ from rag.passages import Passage
 from rag.prompts import Prompts
 from rag.query_filters import Filters
 from rag.question_kinds import kind_is_checked
-from rag.question_parts import QuestionPart, question_parts
+from rag.question_parts import QuestionPart, follow_up_pieces, question_parts
 from rag.retriever import Hit, Retriever
 
 MAX_QUESTION_CHARS = 2000  # a longer question is cut before it reaches the model
@@ -99,11 +99,13 @@ class Assistant:
         )
 
     def standalone(self, question: str, history: list | None) -> str:
-        """A follow-up ("and who opened it?") joined to the question it follows, for retrieval."""
+        """A follow-up ("and who opened it?") joined to the question it follows: "Who opened it? (was the
+        21st RTC Heads meeting held)", its own asking phrase first, where the finder reads what is asked."""
         previous = _history_questions(history)
         if not previous or not (_FOLLOW_UP.search(question) or len(question.split()) <= 4):
             return question
-        return self.prompts.render("follow_up", previous=previous[-1], question=question)
+        leading, context = follow_up_pieces(question, previous[-1])
+        return self.prompts.render("follow_up", question=leading, context=context)
 
     def ask(self, question: str, history: list | None = None, **search: object) -> Answer:
         """The whole answer at once (see `stream` for tokens as they come)."""

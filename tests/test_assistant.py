@@ -154,8 +154,10 @@ def test_a_follow_up_is_made_standalone_from_the_history(retriever):
     scripted = ScriptedGenerator("NOT FOUND")
     history = [("Where was the 21st Regional Training Center Heads meeting held?", "In Kashiwa [1].")]
     answer = Assistant(retriever, scripted).ask("And who opened it?", history=history)
+    assert answer.standalone_question.startswith("Who opened it?")  # the follow-up's own question is what is asked
     assert "21st Regional Training Center Heads meeting" in answer.standalone_question
     assert any("RTC" in p.title or "Regional Training" in p.title for p in answer.passages)
+    assert not answer.abstained and "Kuramoto" in answer.text and "Kashiwa" not in answer.text  # who, not where again
     messages = [{"role": "user", "content": history[0][0]}, {"role": "assistant", "content": history[0][1]}]
     assert Assistant(retriever, scripted).standalone("And who opened it?", messages) == answer.standalone_question
 

@@ -1,6 +1,6 @@
 """Splitting a question that asks two things into parts searched on their own."""
 
-from rag.question_parts import QuestionPart, question_parts
+from rag.question_parts import QuestionPart, follow_up_pieces, question_parts
 
 
 def test_a_plain_question_is_one_part():
@@ -24,3 +24,9 @@ def test_a_part_too_short_to_search_alone_leaves_the_question_whole():
     question = "Which workshop did the ROCB A/P host, and when?"
     assert question_parts(question) == [QuestionPart(question, question)]
     assert len(question_parts("Which breeds and how many?")) == 1
+
+
+def test_a_follow_up_keeps_its_own_asking_phrase_first_and_the_previous_question_as_context():
+    previous = "Where was the 21st RTC Heads meeting held?"
+    assert follow_up_pieces("And who opened it?", previous) == ("Who opened it?", "was the 21st RTC Heads meeting held")
+    assert follow_up_pieces("what about the 20th?", previous) == (previous, "the 20th")  # the previous question, asked again
