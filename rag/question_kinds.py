@@ -139,15 +139,20 @@ def date_precision(question: str) -> str:
 
 
 def asked_post(question: str) -> frozenset[str]:
-    """The post a "who was the ..." question names: "Who were the two facilitators, from ..." → {facilit};
-    "Who took over as Director General of ..." → {general}. Empty for "who opened it?"."""
+    """The post a "who was the ..." question names, its last word and the capitalised word before it:
+    "Who were the two facilitators, from ..." → {facilit}; "Who took over as Director General of ..." →
+    {director, general}, which "Secretary General" does not hold. Empty for "who opened it?"."""
     match = re.search(
         r"\bwho\s+(?:was|were|is|are|became|served as|took over as|acted as)\s+(?:the\s+)?((?:[\w/.'’-]+\s+){0,5}?[\w'’-]+?)"
         r"(?=\s+(?:of|at|in|for|from|who|that|when|during|under|on)\b|\s*[,?])",
         question,
         re.I,
     )
-    return frozenset(content_terms(match.group(1))[-1:]) if match else frozenset()
+    if not match:
+        return frozenset()
+    words = match.group(1).split()
+    title = words[-2:] if len(words) > 1 and words[-2][:1].isupper() else words[-1:]  # "Secretary General", not "serving as Director"
+    return frozenset(content_terms(" ".join(title)))
 
 
 _ASKING_TERMS = {"date", "dates", "day", "days", "month", "year", "years", "time", "period", "exact", "exactly"}

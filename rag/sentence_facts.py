@@ -130,7 +130,7 @@ def _named_people(sentence: str, question_terms: set[str], post: frozenset[str] 
     found = [m for pattern in (_TITLED_NAME, _NAME_WITH_POST) for m in pattern.finditer(sentence)]
     names = [m for m in found if not set(content_terms(m.group(1))) <= question_terms]
     if post:
-        names = [m for m in names if post & set(content_terms(_post_text(sentence, m)))]
+        names = [m for m in names if post <= set(content_terms(_post_text(sentence, m)))]
     return [m.group(1) for m in names]
 
 

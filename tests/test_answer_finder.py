@@ -136,6 +136,16 @@ def test_who_held_a_post_wants_someone_given_that_post():
     assert _ranked("Who was the Director General of Sri Lanka Customs at the opening?", text) == [director_general]
 
 
+def test_a_two_word_post_wants_both_words():
+    """"Secretary General" is not "Director General": the post's capitalised words are all wanted."""
+    director = "Mr. Atsushi Iizuka, Director General of Japan Customs and Tariff Bureau, made his opening remarks."
+    secretary = "Dr. Kunio Mikuriya, Secretary General of the WCO, welcomed the delegates."
+    assert asked_post("Who is the Secretary General of the WCO?") == set(content_terms("Secretary General"))
+    assert _ranked("Who is the Secretary General of the WCO?", f"{director} {secretary}") == [secretary]
+    assert _ranked("Who is the Secretary General of the WCO?", director) == []
+    assert asked_post("Who was serving as Managing Director of the CTI?") == set(content_terms("Managing Director"))
+
+
 def test_a_byline_answers_who_wrote_the_article_not_who_did_what_it_tells():
     byline = "- Contribution by Mr. IWAI Takao, JICA Customs expert"
     headed = "Headed by Mr. Phay Kyaing, Director of Investigation, 11 representatives from Myanmar Customs came to Japan."
