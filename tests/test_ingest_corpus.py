@@ -72,6 +72,15 @@ def test_sections_cover_the_text_in_order():
         assert spans[0][0] == 0 and spans[-1][1] == len(document.text)
 
 
+def test_a_signature_belongs_to_the_article_it_signs():
+    """"Kazunari Igarashi" / "Head of the ROCB A/P" under the foreword are not two articles of a few words."""
+    document = load_document(CORPUS / "rocb-ap-e-newsletter-no62-2018-q3.txt")
+    titles = [s.title for s in document.sections]
+    assert "Kazunari Igarashi" not in titles and "Head of the ROCB A/P" not in titles
+    foreword = next(s for s in document.sections if s.title == "FOREWORD")
+    assert document.text[foreword.start : foreword.end].rstrip().endswith("Kazunari Igarashi\n\nHead of the ROCB A/P\n\nContents")
+
+
 def test_bad_sources_are_skipped_with_a_warning_naming_them(tmp_path):
     good = tmp_path / "good.txt"
     good.write_bytes((CORPUS / "rocb-ap-e-newsletter-no79-2022-q4.txt").read_bytes())

@@ -91,7 +91,27 @@ def split_sections(blocks: list[Block], *, front_title: str) -> list[Section]:
     for position, (index, (title, _span)) in enumerate(ordered):
         end = ordered[position + 1][0] if position + 1 < len(ordered) else len(blocks)
         sections.append(Section(title, index, end))
-    return [s for s in sections if s.last_block > s.first_block]
+    return _without_heading_only([s for s in sections if s.last_block > s.first_block], blocks)
+
+
+def _without_heading_only(sections: list[Section], blocks: list[Block]) -> list[Section]:
+    """A "section" of short lines alone is no article: a signature ("Kazunari Igarashi" / "Head of the
+    ROCB A/P"), a "Contents" label or a caption joins the article before it (the first, the one after
+    it). Left alone, each became a passage of a few words that states nothing and takes top places
+    for short questions ("What is the ROCB A/P?")."""
+    merged: list[Section] = []
+    for section in sections:
+        if merged and not _has_body(merged[-1], blocks) and len(merged) == 1:
+            merged[-1] = Section(section.title, merged[-1].first_block, section.last_block)
+        elif merged and not _has_body(section, blocks):
+            merged[-1] = Section(merged[-1].title, merged[-1].first_block, section.last_block)
+        else:
+            merged.append(section)
+    return merged
+
+
+def _has_body(section: Section, blocks: list[Block]) -> bool:
+    return any(blocks[index].kind == "paragraph" for index in range(section.first_block, section.last_block))
 
 
 def _precedes_contents(blocks: list[Block], index: int) -> bool:
