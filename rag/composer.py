@@ -105,11 +105,14 @@ def _quoted(sentence: str) -> str:
 
 
 def agrees(checked: CheckedAnswer, best: Candidate, question: str = "") -> bool:
-    """The model's answer names only what the best sentence (or its passage) holds, and says
-    something the question did not ("it introduced a new chapter" answers nothing)."""
+    """The model's answer names only what the best sentence (or its passage) holds, says
+    something the question did not ("it introduced a new chapter" answers nothing), and ends
+    (a reply stopping at "the following countries:" gives nothing)."""
     if not checked.supported:
         return False
     text = re.sub(r"\[\d+\]", "", checked.text)
+    if text.rstrip(" .").endswith(":"):
+        return False  # "... in the following countries:" promises a list it does not give
     strong, _other = key_terms(text)
     if not strong or len(set(content_terms(text)) - set(content_terms(question))) < ECHO_WORDS:
         return False

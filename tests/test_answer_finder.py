@@ -278,6 +278,15 @@ def test_a_reply_that_only_echoes_the_question_is_replaced_by_the_sentence():
     assert composed.source == "extract" and "Security and Safety" in composed.text
 
 
+def test_a_reply_that_stops_at_a_list_it_does_not_give_is_replaced_by_the_sentence():
+    passage = _passage("No. 76", "2022-03-31", "The Hong Kong Customs College trained officers from Macao, China and Fiji in 2021.")
+    best = _candidate(passage, passage.text, 0.8)
+    question = "Which countries sent officers to the Hong Kong Customs College?"
+    reply = "The Hong Kong Customs College trained officers from the following countries: [1]."
+    composed = compose(reply, [best], question=question, threshold=0.6)
+    assert composed.source == "extract" and "Macao, China and Fiji" in composed.text
+
+
 def test_when_issues_give_different_figures_the_newest_answers_and_both_are_cited():
     old = _passage("No. 62", "2018-09-30", "The Asia/Pacific region has 33 WCO Members.")
     new = _passage("No. 83", "2023-12-31", "The Asia/Pacific region has 34 WCO Members.")
