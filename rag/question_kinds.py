@@ -58,11 +58,16 @@ _ASKED_PATTERNS = [
 ]
 
 _ASKING_WORD = re.compile(r"\b(?:which|what|who|whom|whose|where|when|how)\b")
+# "Who is Jin-Cheol Yang?" names the person and asks what post or part they have
+_WHO_IS_NAMED = re.compile(r"^\W*who\s+(?:is|was|are|were)\s+(?:(?:Mr|Ms|Mrs|Dr|Prof)\.?\s+)?(?-i:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*\?*\s*$", re.I)
 
 
 def asked_for(question: str) -> Asked:
     """The kind the question's first asking phrase names ("Who ..., and when ...?" wants a person;
-    "Which three administrations ..., and how many ...?" is not a number question)."""
+    "Which three administrations ..., and how many ...?" is not a number question; "Who is
+    Jin-Cheol Yang?" asks for a post, not another person)."""
+    if _WHO_IS_NAMED.match(question):
+        return Asked.OTHER
     lowered = question.lower()
     found = [(match.start(), order, match.end(), kind) for order, (kind, pattern) in enumerate(_ASKED_PATTERNS) if (match := re.search(pattern, lowered))]
     first = _ASKING_WORD.search(lowered)

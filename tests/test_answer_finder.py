@@ -49,6 +49,8 @@ def _candidate(passage: Passage, sentence: str, score: float, index: int = 0) ->
         ("Who opened the AEO workshop?", Asked.PERSON),
         ("In which city was the IT Conference held?", Asked.PLACE),
         ("What does BACUDA stand for?", Asked.OTHER),
+        ("Who is Jin-Cheol Yang?", Asked.OTHER),  # names the person, asks for their post
+        ("Who was Head of the ROCB A/P in 2018?", Asked.PERSON),
         ("What was the total budget of the scholarship programme?", Asked.AMOUNT),
         ("How much does Korea donate to the fund each year?", Asked.AMOUNT),
         ("How much cargo did the port clear?", Asked.NUMBER),

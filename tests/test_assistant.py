@@ -150,6 +150,12 @@ def test_a_part_the_newsletters_do_not_answer_is_said_so(retriever):
     assert len(answer.citations) == 1
 
 
+def test_who_is_a_named_person_is_answered_with_their_post(retriever):
+    answer = Assistant(retriever, ScriptedGenerator("NOT FOUND")).ask("Who is Jin-Cheol Yang?")
+    assert not answer.abstained and "Director General" in answer.text
+    assert any("Jin-Cheol Yang" in c.passage.text for c in answer.citations)
+
+
 def test_a_follow_up_is_made_standalone_from_the_history(retriever):
     scripted = ScriptedGenerator("NOT FOUND")
     history = [("Where was the 21st Regional Training Center Heads meeting held?", "In Kashiwa [1].")]
