@@ -108,6 +108,26 @@ def _period_of(question: str) -> tuple[date, date, str] | None:
     return None
 
 
+# "the latest issue", "the most recent CTI newsletter"; not "the first edition of the canine report"
+_LATEST = re.compile(
+    r"\b(?:(latest|most recent|newest|last|current)|(first|earliest|oldest))\s+(?:(?-i:[A-Z][\w/.-]*)\s+){0,3}?"
+    r"(?:issues?|newsletters?|e-newsletters?|news)\b",
+    re.I,
+)
+
+
+def _latest_or_first(question: str, candidates: list[IssueInfo]) -> tuple[IssueInfo, str] | None:
+    """The issue meant by "the latest issue" or "the first CTI newsletter" among `candidates`, and the word that meant it."""
+    match = _LATEST.search(question)
+    dated = [i for i in candidates if i.date_end or i.date_start]
+    if not match or not dated:
+        return None
+    when = lambda issue: issue.date_end or issue.date_start  # noqa: E731
+    if match.group(1):
+        return max(dated, key=when), match.group(1).lower()
+    return min(dated, key=when), match.group(2).lower()
+
+
 def parse_filters(question: str, catalogue: list[IssueInfo]) -> Filters:
     """The filters a question implies, limited to what the catalogue can satisfy."""
     reasons: list[str] = []
@@ -115,14 +135,18 @@ def parse_filters(question: str, catalogue: list[IssueInfo]) -> Filters:
     series = _named_series(question, catalogue)
     numbers = {m.group(1).lstrip("0") for m in _ISSUE_NUMBER.finditer(question)}
     by_number = {i.label for i in catalogue if i.number and i.number.lstrip("0") in numbers and (not series or i.series in series)}
+    meant = None if by_number else _latest_or_first(question, [i for i in catalogue if not series or i.series in series])
     if by_number:
         issues = by_number
         reasons.append(f"issue {', '.join(sorted(by_number))} named in the question")
+    elif meant is not None:
+        issues = {meant[0].label}
+        reasons.append(f"issue {meant[0].label}, the {meant[1]} one")
     elif series:
         issues = {i.label for i in catalogue if i.series in series}
         reasons.append(f"series {', '.join(sorted(series))} named in the question")
     date_from = date_to = None
-    period = _period_of(question) if not by_number else None
+    period = _period_of(question) if not by_number and meant is None else None
     if period:
         start, end, text = period
         probe = Filters(issues=frozenset(issues), date_from=start, date_to=end, margin=REPORTING_MARGIN, lag=REPORTING_LAG)

@@ -29,6 +29,9 @@ def allowed(question: str) -> set[str]:
         ("Which meetings were held in the last quarter of 2023?", {"ROCB A/P E-Newsletter No. 83"}),
         ("What happened in Q1 2022?", {"ROCB A/P E-Newsletter No. 76", "ROCB A/P E-Newsletter No. 79"}),
         ("Which workshops took place in 2022?", {f"ROCB A/P E-Newsletter No. {n}" for n in (76, 79, 83)}),
+        ("What does the latest issue say about e-commerce?", {"ROCB A/P E-Newsletter No. 83"}),
+        ("In the first ROCB A/P e-newsletter, who was Head?", {"ROCB A/P E-Newsletter No. 62"}),
+        ("What did the most recent CTI newsletter cover?", {"CTI News Vol. 17"}),
     ],
 )
 def test_named_issue_or_time_narrows(question, expected):
@@ -48,7 +51,12 @@ def test_an_issue_may_report_an_event_up_to_a_year_later_but_not_two():
 
 @pytest.mark.parametrize(
     "question",
-    ["Who opened the AEO workshop?", "What did ROCB A/P do on integrity?", "How many officers attended? 24 of them"],
+    [
+        "Who opened the AEO workshop?",
+        "What did ROCB A/P do on integrity?",
+        "How many officers attended? 24 of them",
+        "When was the first edition of the canine report published?",  # a report's edition, not an issue
+    ],
 )
 def test_no_filter_without_a_named_issue_or_time(question):
     filters = parse_filters(question, CATALOGUE)
@@ -63,3 +71,7 @@ def test_a_number_or_time_no_issue_has_is_not_applied():
 def test_the_reason_is_reported():
     filters = parse_filters("In No. 83, who wrote the canine report?", CATALOGUE)
     assert "ROCB A/P E-Newsletter No. 83" in filters.describe()
+
+
+def test_the_latest_issue_is_named_in_the_reason():
+    assert parse_filters("What is in the latest issue?", CATALOGUE).describe() == "issue ROCB A/P E-Newsletter No. 83, the latest one"
