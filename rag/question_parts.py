@@ -22,7 +22,7 @@ _SECOND_QUESTION = re.compile(
     r",?\s+and\s+(?=(?:what|when|which|who|whom|whose|where|how|in what|on what|at what|for what)\b)", re.I
 )
 _ASKING_WORD = re.compile(r"^\W*(?:what|when|which|who|whom|whose|where|how(?:\s+(?:many|much|long|often))?)\b\s*", re.I)
-MIN_PART_WORDS = 3  # "..., and why?" is too short to search on its own
+MIN_PART_WORDS = 3  # "..., and when?" is too short to search on its own
 
 
 @dataclass(frozen=True)

@@ -96,8 +96,8 @@ def split_sections(blocks: list[Block], *, front_title: str) -> list[Section]:
 
 def _without_heading_only(sections: list[Section], blocks: list[Block]) -> list[Section]:
     """A "section" of short lines alone is no article: a signature ("Kazunari Igarashi" / "Head of the
-    ROCB A/P"), a "Contents" label or a caption joins the article before it (the first, the one after
-    it). Left alone, each became a passage of a few words that states nothing and takes top places
+    ROCB A/P"), a "Contents" label or a caption joins the article before it (where it comes first,
+    the article after it). Left alone, each became a passage of a few words that states nothing and takes top places
     for short questions ("What is the ROCB A/P?")."""
     merged: list[Section] = []
     for section in sections:
