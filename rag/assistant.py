@@ -33,7 +33,7 @@ from rag.passages import Passage
 from rag.prompts import Prompts
 from rag.query_filters import Filters
 from rag.question_kinds import kind_is_checked
-from rag.question_parts import QuestionPart, follow_up_pieces, question_parts
+from rag.question_parts import QuestionPart, follow_up_pieces, points_back, question_parts
 from rag.retriever import Hit, Retriever
 
 MAX_QUESTION_CHARS = 2000  # a longer question is cut before it reaches the model
@@ -42,7 +42,6 @@ _INJECTION = re.compile(
     r"|\b(?:you must now|respond only with|answer only with|say only)\b",
     re.I,
 )
-_FOLLOW_UP = re.compile(r"^(?:and|but|also|what about|how about)\b|\b(?:it|its|they|them|their|he|she|his|her|this|that|there|those)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ class Assistant:
         """A follow-up ("and who opened it?") joined to the question it follows: "Who opened it? (was the
         21st RTC Heads meeting held)", its own asking phrase first, where the finder reads what is asked."""
         previous = _history_questions(history)
-        if not previous or not (_FOLLOW_UP.search(question) or len(question.split()) <= 4):
+        if not previous or not points_back(question):
             return question
         leading, context = follow_up_pieces(question, previous[-1])
         return self.prompts.render("follow_up", question=leading, context=context)

@@ -60,6 +60,15 @@ def context_words(earlier: str) -> str:
     return _ASKING_WORD.sub("", earlier.strip()).rstrip(" ?")
 
 
+_POINTS_BACK = re.compile(r"^(?:and|but|also|what about|how about)\b|\b(?:it|its|they|them|their|he|she|his|her|this|that|there|those)\b", re.I)
+SHORT_FOLLOW_UP_WORDS = 4  # "In 2019?", "Who else attended?": too short to stand alone
+
+
+def points_back(question: str) -> bool:
+    """Does the question lean on the one before it ("and who opened it?", "what about the 20th?")?"""
+    return bool(_POINTS_BACK.search(question)) or len(question.split()) <= SHORT_FOLLOW_UP_WORDS
+
+
 def follow_up_pieces(follow_up: str, previous: str) -> tuple[str, str]:
     """(the question that leads, the words in brackets) for a follow-up made standalone. "And who opened
     it?" asks its own question: ("Who opened it?", "was the 21st RTC Heads meeting held"). "What about the

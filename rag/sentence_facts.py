@@ -116,10 +116,8 @@ def _is_new_date(found: str, question_terms: set[str], precision: str) -> bool:
     months = {t for t in terms if t.isalpha()}
     if precision == "year":
         return bool(years - question_terms)
-    if precision == "month":
-        return bool(months) and bool((years | months) - question_terms)
-    if precision == "any":
-        return bool((years | months) - question_terms)
+    if precision in ("month", "any"):  # "in what month" needs a month; "when", a month or a year
+        return (bool(months) or precision == "any") and bool((years | months) - question_terms)
     return not terms <= question_terms
 
 

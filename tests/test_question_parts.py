@@ -1,6 +1,6 @@
 """Splitting a question that asks two things into parts searched on their own."""
 
-from rag.question_parts import QuestionPart, follow_up_pieces, question_parts
+from rag.question_parts import QuestionPart, follow_up_pieces, points_back, question_parts
 
 
 def test_a_plain_question_is_one_part():
@@ -30,3 +30,8 @@ def test_a_follow_up_keeps_its_own_asking_phrase_first_and_the_previous_question
     previous = "Where was the 21st RTC Heads meeting held?"
     assert follow_up_pieces("And who opened it?", previous) == ("Who opened it?", "was the 21st RTC Heads meeting held")
     assert follow_up_pieces("what about the 20th?", previous) == (previous, "the 20th")  # the previous question, asked again
+
+
+def test_only_a_question_that_leans_on_the_one_before_is_a_follow_up():
+    assert points_back("And who opened it?") and points_back("What about the 20th?") and points_back("In 2019?")
+    assert not points_back("Where was the 21st Regional Training Center Heads meeting held?")
