@@ -33,6 +33,8 @@ def rank_all(questions: list[Question], retriever: Retriever, finder: AnswerFind
     for question in tqdm(questions, desc="rank sentences", unit="q"):
         hits = retriever.search(question.question, k=k).hits
         candidates = finder.rank(question.question, [h.passage for h in hits])
+        score = candidates[0].score if candidates else 0.0  # what the threshold is held against
+        candidates = finder.within_setting(question.question, candidates, retriever.article)
         best = candidates[0] if candidates else None
         also = companion(best, candidates, margin) if best else None
         quoted = " ".join(c.text for c in (best, also) if c is not None)
@@ -43,7 +45,7 @@ def rank_all(questions: list[Question], retriever: Retriever, finder: AnswerFind
                 "id": question.id,
                 "type": question.type,
                 "answerable": question.answerable,
-                "score": best.score if best else 0.0,
+                "score": score,
                 "sentence": best.text if best else "",
                 "signals": best.signals if best else {},
                 "answer": quoted,

@@ -21,6 +21,12 @@ scored on what a careful reader looks for:
 - prose: a full sentence, not a heading or caption (those restate a topic, not a fact);
 - the passage's place in the retrieval ranking.
 
+A question that names the event it is about ("What initiative did China Customs propose at
+the APEC Seminar on Smart Customs held in December 2023?") is then read again: the event's
+words found the article, but they also favour the sentence introducing the event, while
+the answer sits further on, often in the article's next passage. `within_setting` ranks
+the whole article's sentences by what is asked alone, in place of the ranking above.
+
 The top score also decides abstention: below `answer_threshold` no sentence is close
 enough, and the assistant says the newsletters don't say.
 
@@ -41,6 +47,7 @@ import numpy as np
 
 from rag.embedder import Embedder
 from rag.passages import Passage
+from rag.question_parts import asked_in_setting
 from rag.question_kinds import (
     EVENT_CHECKED,
     Asked,
@@ -113,10 +120,11 @@ class AnswerFinder:
         total = sum(wanted.values())
         return sum(weight for term, weight in wanted.items() if term in present) / total if total else 0.0
 
-    def rank(self, question: str, passages: Sequence[Passage]) -> list[Candidate]:
+    def rank(self, question: str, passages: Sequence[Passage], *, by_retrieval_rank: bool = True) -> list[Candidate]:
         """The sentences of `passages` (best passage first) that could answer, best first.
 
         For a number, sum or date question only sentences holding a new one are kept.
+        Without `by_retrieval_rank` the passages' order counts for nothing (one article's passages).
         """
         question_terms = content_terms(question)
         wanted = {term: self.idf(term) for term in question_terms}
@@ -145,7 +153,7 @@ class AnswerFinder:
                 "coverage": coverage,
                 "asked_for": has_asked_for(kind, text, asked_terms, post if kind is Asked.PERSON else things_counted, precision),
                 "prose": is_prose(text),
-                "rank": 1.0 / (1 + index),
+                "rank": 1.0 / (1 + index) if by_retrieval_rank else 1.0,
             }
             if required and signals["asked_for"] < 1:
                 continue
@@ -164,6 +172,21 @@ class AnswerFinder:
             candidates.append(Candidate(index, passage, begin, end, score, signals))
         return sorted(candidates, key=lambda c: -c.score)
 
+    def within_setting(
+        self, question: str, ranked: list[Candidate], article_of: Callable[[Passage], Sequence[Passage]]
+    ) -> list[Candidate]:
+        """`ranked` led by the best sentences of the best sentence's whole article ranked by what is
+        asked alone, when the question names the event it is about; else `ranked` as it is."""
+        asked, setting = asked_in_setting(question)
+        if not setting or not ranked:
+            return ranked
+        article = article_of(ranked[0].passage)
+        inside = self.rank(asked, article, by_retrieval_rank=False)
+        if not inside:
+            return ranked
+        in_article = {passage.id for passage in article}
+        return _each_sentence_once(inside) + [c for c in ranked if c.passage.id not in in_article]
+
     def _sentence_vectors(self, passages: Sequence[Passage], spans: list, texts: list[str]) -> np.ndarray:
         """Vectors of the sentences, from the index where it holds them, else embedded now."""
         counts = Counter(index for index, _span in spans)
@@ -181,14 +204,26 @@ class AnswerFinder:
         return np.stack(vectors)
 
 
+def _each_sentence_once(candidates: list[Candidate]) -> list[Candidate]:
+    """An article's passages overlap, so the same sentence can come twice; its best copy is kept."""
+    seen: set[str] = set()
+    unique = []
+    for candidate in candidates:
+        if candidate.text not in seen:
+            seen.add(candidate.text)
+            unique.append(candidate)
+    return unique
+
+
 def companion(best: Candidate, candidates: list[Candidate], margin: float) -> Candidate | None:
     """The next-best sentence of the best sentence's passage, when nearly as good.
 
     An answer often takes two sentences: one names the event the question describes, the
-    next gives the figure or name asked for, and the finder cannot always tell which.
+    next gives the figure or name asked for, and the finder cannot always tell which. A
+    heading or caption ("WORLD CUSTOMS ORGANIZATION") adds nothing to it.
     """
     for candidate in candidates:
-        if candidate is not best and candidate.passage_index == best.passage_index:
+        if candidate is not best and candidate.passage.id == best.passage.id and is_prose(candidate.text):
             return candidate if best.score - candidate.score <= margin else None
     return None
 
@@ -196,10 +231,10 @@ def companion(best: Candidate, candidates: list[Candidate], margin: float) -> Ca
 def top_per_passage(candidates: list[Candidate], limit: int) -> list[Candidate]:
     """The best sentence of each of the best `limit` passages, best first."""
     chosen: list[Candidate] = []
-    seen: set[int] = set()
+    seen: set[str] = set()
     for candidate in candidates:
-        if candidate.passage_index not in seen:
-            seen.add(candidate.passage_index)
+        if candidate.passage.id not in seen:
+            seen.add(candidate.passage.id)
             chosen.append(candidate)
             if len(chosen) == limit:
                 break

@@ -163,7 +163,9 @@ class Assistant:
         if not hits or (best is not None and best < self.settings.min_retrieval_score):
             return []
         ranked = [c for c in self.finder.rank(question, [h.passage for h in hits]) if not _INJECTION.search(c.text)]
-        return ranked if ranked and ranked[0].score >= self.settings.answer_threshold else []
+        if not ranked or ranked[0].score < self.settings.answer_threshold:
+            return []
+        return [c for c in self.finder.within_setting(question, ranked, self.retriever.article) if not _INJECTION.search(c.text)]
 
     def _answer_in_parts(self, question, standalone, parts: list[QuestionPart], k: int, search: dict, started) -> Answer | None:
         """A question asking two things: each part searched and ranked on its own and its best sentence

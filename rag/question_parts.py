@@ -10,6 +10,14 @@ searched with the question before it.
     question_parts("When did the 21st session take place, and where was it held?")
     # [QuestionPart(asked='When did the 21st session take place?', searched='When did the 21st session take place?'),
     #  QuestionPart(asked='Where was it held?', searched='Where was it held? (did the 21st session take place)')]
+
+A question often names the event it is about as well as what it asks of it ("What initiative
+did China Customs propose | at the APEC Seminar on Smart Customs held in December 2023?").
+The event's words find the article, but inside the article they pick the sentence that
+introduces the event, not the one holding the answer; `asked_in_setting` separates the two.
+
+    asked_in_setting("Which panel discussion did the ROCB A/P's representative join at the 2023 WCO Technology Conference?")
+    # ("Which panel discussion did the ROCB A/P's representative join?", "at the 2023 WCO Technology Conference")
 """
 
 from __future__ import annotations
@@ -78,3 +86,45 @@ def follow_up_pieces(follow_up: str, previous: str) -> tuple[str, str]:
     if _OWN_ASKING_WORD.search(own):
         return own[:1].upper() + own[1:], context_words(previous)
     return previous.strip(), re.sub(r"^\W*(?:what|how)\s+about\s+", "", own, flags=re.I).rstrip(" ?")
+
+
+# The event a question is set in: "..., at the December 2023 APEC seminar", "... during the site visit",
+# "... held in Bangkok", "... organised by Japan Customs", after the asking word; or a leading
+# "In Japan Customs' online induction programme, what ...". It must name something (a capital or a
+# digit): "at the close of every training day" is part of what is asked.
+_SETTING_AFTER = re.compile(
+    r"\s(?:at|during)\s+(?:the|a|an|its|his|her|their|this)\b|\s(?:held|hosted|organi[sz]ed|conducted)\s+(?:in|at|on|by|from)\b",
+    re.I,
+)
+_SETTING_BEFORE = re.compile(
+    r"^\s*(?:in|at|during|according to|for)\b(?:(?!\b(?:what|which|who|whom|whose|how|when|where)\b)[^,?]){3,}?,\s*"
+    r"(?=(?:what|which|who|whom|whose|how|when|where)\b)",
+    re.I,
+)
+# The event ends where a clause about something else begins: "..., and how many ...", "... that they wanted ...".
+_SETTING_ENDS = re.compile(r",?\s+(?:and\s+(?=(?:what|which|who|whom|whose|how|when|where|in what|on what)\b)|that|which|who|whom|whose|where|when|while|because|after|before|so that)\b", re.I)
+_ANY_ASKING_WORD = re.compile(r"\b(?:what|which|who|whom|whose|how|when|where)\b", re.I)
+_NAMES_SOMETHING = re.compile(r"(?<!^)(?-i:\b[A-Z])|\d")
+
+
+def asked_in_setting(question: str) -> tuple[str, str]:
+    """(what is asked, the event it is asked of); the event is "" when the question names none."""
+    pieces: list[str] = []
+    asked = question.strip()
+    leading = _SETTING_BEFORE.match(asked)
+    if leading and _NAMES_SOMETHING.search(leading.group(0).strip()):
+        pieces.append(leading.group(0).strip(" ,"))
+        asked = asked[leading.end() :]
+    asking = _ANY_ASKING_WORD.search(asked)
+    trailing = _SETTING_AFTER.search(asked, asking.end()) if asking else None
+    if trailing:
+        clause = _SETTING_ENDS.search(asked, trailing.end())
+        end = clause.start() if clause else len(asked)
+        piece = asked[trailing.start() : end]
+        if _NAMES_SOMETHING.search(piece.strip()):
+            pieces.append(piece.strip(" ?"))
+            asked = asked[: trailing.start()] + asked[end:]
+    if not pieces:
+        return question, ""
+    asked = asked.strip().rstrip(" ?")
+    return asked[:1].upper() + asked[1:] + "?", " ".join(pieces)

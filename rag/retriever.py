@@ -75,6 +75,9 @@ class Retriever:
         self._row_issue = np.array([p.issue for p in self.passages], dtype=object)
         self._shingle_cache: dict[int, set[tuple[str, ...]]] = {}
         self._row_of = {p.id: row for row, p in enumerate(self.passages)}
+        self._articles: dict[tuple[str, str], list[Passage]] = {}
+        for passage in sorted(self.passages, key=lambda p: (p.doc_id, p.start)):
+            self._articles.setdefault((passage.doc_id, passage.title), []).append(passage)
 
     @classmethod
     def open(
@@ -114,6 +117,10 @@ class Retriever:
         if row is None or self._stored.sentence_vectors is None or self.passages[row] != passage:
             return None
         return self._stored.sentence_vectors[row]
+
+    def article(self, passage: Passage) -> list[Passage]:
+        """Every passage of `passage`'s article, in reading order (the answer finder reads a whole article)."""
+        return self._articles.get((passage.doc_id, passage.title), [passage])
 
     def warm_up(self) -> None:
         """Load the embedding model now rather than on the first query."""

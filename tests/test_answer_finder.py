@@ -259,6 +259,9 @@ def test_a_quoted_answer_adds_its_passages_next_best_sentence_in_reading_order()
     count = _candidate(passage, "In total 27 officials attended in person.", 0.70)
     assert companion(best, [best, count], margin=0.15) is count
     assert companion(best, [best, count], margin=0.05) is None
+    heading = _passage("No. 79", "2022-12-31", "The workshop on RKC was held in Bali. WORLD CUSTOMS ORGANIZATION")
+    best = _candidate(heading, "The workshop on RKC was held in Bali.", 0.80)
+    assert companion(best, [best, _candidate(heading, "WORLD CUSTOMS ORGANIZATION", 0.79)], margin=0.15) is None  # a heading adds nothing
     composed = compose("NOT FOUND", [count], question="How many officials attended?", threshold=0.6, also=best)
     assert composed.text == "The workshop on RKC was held in Bali. [1] In total 27 officials attended in person. [2]"
     for citation in composed.citations:
@@ -325,3 +328,19 @@ def test_each_part_of_a_two_part_question_is_quoted_once_and_an_unanswered_part_
     assert same.text == "The meeting was held in Kashiwa, Japan. [1]" and len(same.citations) == 1
     partly = extractive_parts([("Where was it held?", where), ("What did it cost?", None)], unanswered)
     assert partly.text == "The meeting was held in Kashiwa, Japan. [1] Not said: What did it cost?" and len(partly.citations) == 1
+
+
+def test_a_question_naming_its_event_is_answered_from_that_events_article_by_what_it_asks():
+    def part(start: int, text: str) -> Passage:
+        return Passage(f"p{start}", "doc-83", "No. 83", "ROCB A/P E-Newsletter", "83", None, "2023-12-31", "Oct–Dec 2023", "APEC Seminar on Smart Customs", start, start + len(text), text)
+
+    opening = part(0, "The APEC Seminar on Smart Customs was held in Sanya, China in December 2023. It gathered around 180 representatives.")
+    further = part(200, "China Customs put forward the Smart Customs Partnership Initiative. The programme ended with a site visit.")
+    finder = AnswerFinder(WordHashEmbedder(), corpus_texts=[opening.text, further.text, "Customs in Japan.", "A workshop in Bali."])
+    question = "What initiative did China Customs propose at the APEC Seminar on Smart Customs held in Sanya in December 2023?"
+    ranked = finder.rank(question, [opening])  # only the article's opening passage was retrieved
+    assert ranked[0].text.startswith("The APEC Seminar on Smart Customs was held")  # the event's words favour its introduction
+    article = {opening.id: [opening, further], further.id: [opening, further]}
+    answer = finder.within_setting(question, ranked, lambda passage: article[passage.id])
+    assert answer[0].text == "China Customs put forward the Smart Customs Partnership Initiative."
+    assert finder.within_setting("What initiative did China Customs propose?", ranked, lambda passage: article[passage.id]) == ranked  # no event named

@@ -1,6 +1,6 @@
 """Splitting a question that asks two things into parts searched on their own."""
 
-from rag.question_parts import QuestionPart, follow_up_pieces, points_back, question_parts
+from rag.question_parts import QuestionPart, asked_in_setting, follow_up_pieces, points_back, question_parts
 
 
 def test_a_plain_question_is_one_part():
@@ -35,3 +35,28 @@ def test_a_follow_up_keeps_its_own_asking_phrase_first_and_the_previous_question
 def test_only_a_question_that_leans_on_the_one_before_is_a_follow_up():
     assert points_back("And who opened it?") and points_back("What about the 20th?") and points_back("In 2019?")
     assert not points_back("Where was the 21st Regional Training Center Heads meeting held?")
+
+
+def test_the_event_a_question_is_set_in_is_told_apart_from_what_it_asks():
+    assert asked_in_setting("What did China Customs put forward at the APEC seminar held in Sanya in December 2023?") == (
+        "What did China Customs put forward?",
+        "at the APEC seminar held in Sanya in December 2023",
+    )
+    assert asked_in_setting("During the AEO workshop's site visit, which historic town did the group stop at?") == (
+        "Which historic town did the group stop at?",
+        "During the AEO workshop's site visit",
+    )
+    assert asked_in_setting("How many officers took part in the workshop organised by Japan Customs?") == (
+        "How many officers took part in the workshop?",
+        "organised by Japan Customs",
+    )
+
+
+def test_a_question_naming_no_event_keeps_all_its_words_as_what_it_asks():
+    for question in (
+        "What did each new recruit have to hand in at the close of every training day?",  # names nothing
+        "In which city was the June 2018 WCO IT Conference held?",  # "In which" asks
+        "What did the ROCB A/P present at the meeting?",
+        "Who opened it? (was the 21st RTC Heads meeting held)",
+    ):
+        assert asked_in_setting(question) == (question, "")
