@@ -150,6 +150,16 @@ def test_a_part_the_newsletters_do_not_answer_is_said_so(retriever):
     assert len(answer.citations) == 1
 
 
+def test_what_was_done_at_a_named_event_is_quoted_from_that_events_article_not_its_introduction(retriever):
+    assistant = Assistant(retriever, ScriptedGenerator("NOT FOUND"))
+    answer = assistant.ask("What did China Customs put forward at the APEC Smart Customs seminar in Sanya in December 2023?")
+    assert not answer.abstained and "Smart Customs Partnership Initiative" in answer.text
+    assert "was held in Sanya" not in answer.text  # the sentence introducing the seminar answers nothing asked
+    assert all("Smart Customs" in c.passage.title for c in answer.citations)
+    answer = assistant.ask("Which panel did Ms. Ye join at the WCO Technology Conference in Ha Noi?")
+    assert "Boosting Customs Control with Smart Solutions" in answer.text and answer.citations
+
+
 def test_who_is_a_named_person_is_answered_with_their_post(retriever):
     answer = Assistant(retriever, ScriptedGenerator("NOT FOUND")).ask("Who is Jin-Cheol Yang?")
     assert not answer.abstained and "Director General" in answer.text
