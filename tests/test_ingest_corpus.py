@@ -81,6 +81,15 @@ def test_a_signature_belongs_to_the_article_it_signs():
     assert document.text[foreword.start : foreword.end].rstrip().endswith("Kazunari Igarashi\n\nHead of the ROCB A/P\n\nContents")
 
 
+def test_a_news_item_the_contents_list_leaves_out_is_an_article_of_its_own():
+    """Its title with a dateline under it starts it; before, its sentences were cited under the article above."""
+    document = load_document(CORPUS / "rocb-ap-e-newsletter-no83-2023-q4.txt")
+    meeting = next(s for s in document.sections if s.title.startswith("21st Regional Training Center"))
+    assert "Global Future Talent Program" not in document.text[meeting.start : meeting.end]
+    visit = next(s for s in document.sections if "Young Officials Visit" in s.title)
+    assert document.text[visit.start : visit.end].split("\n\n")[1] == "4th December 2023, Bangkok, Thailand"
+
+
 def test_bad_sources_are_skipped_with_a_warning_naming_them(tmp_path):
     good = tmp_path / "good.txt"
     good.write_bytes((CORPUS / "rocb-ap-e-newsletter-no79-2022-q4.txt").read_bytes())

@@ -210,6 +210,11 @@ def _group_text(group: list[_Line], vocabulary: Counter[str]) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
+def is_dateline(text: str) -> bool:
+    """"4th December 2023, Bangkok, Thailand": the line under a news item's title."""
+    return len(text) <= 80 and bool(_DATELINE.match(text))
+
+
 def is_heading_like(text: str) -> bool:
     """A short line that reads as a title: no closing punctuation, mostly capitalised words."""
     words = text.split()

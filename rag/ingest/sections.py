@@ -2,7 +2,10 @@
 
 The issue's own contents list is the best guide: each contents title is looked for in the
 body and starts an article there. Where an issue has no contents list (or a title is not
-found), headings found by cleaning start the articles instead.
+found), headings found by cleaning start the articles instead. A heading with a dateline
+under it ("4th December 2023, Bangkok, Thailand") starts a news item even where the
+contents list leaves it out; otherwise its sentences would be cited under the article
+before it.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.ingest.cleaning import Block
+from rag.ingest.cleaning import Block, is_dateline
 
 _NORMALISE = re.compile(r"[^a-z0-9]+")
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+|^\s*\(\d{1,2}\)\s+", re.I)  # "1. ", "(2) "
@@ -82,7 +85,7 @@ def split_sections(blocks: list[Block], *, front_title: str) -> list[Section]:
         covered = any(s <= index < s + span for s, (_, span) in starts.items())
         if covered:
             continue
-        if block.kind == "heading" and (use_headings or not in_contents or _precedes_contents(blocks, index)):
+        if block.kind == "heading" and (use_headings or not in_contents or _precedes_contents(blocks, index) or _over_dateline(blocks, index)):
             starts[index] = (block.text, 1)
     ordered = sorted(starts.items())
     sections: list[Section] = []
@@ -117,3 +120,8 @@ def _has_body(section: Section, blocks: list[Block]) -> bool:
 def _precedes_contents(blocks: list[Block], index: int) -> bool:
     """A heading directly followed by contents lines ("Contents", "In this issue")."""
     return index + 1 < len(blocks) and blocks[index + 1].kind == "contents"
+
+
+def _over_dateline(blocks: list[Block], index: int) -> bool:
+    """A heading directly followed by a dateline: a news item's title."""
+    return index + 1 < len(blocks) and blocks[index + 1].kind != "contents" and is_dateline(blocks[index + 1].text)
