@@ -25,6 +25,8 @@ _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 DISAGREEMENT_MARGIN = 0.05  # a second issue's sentence this close to the best may say the same thing
 ECHO_WORDS = 2  # a reply adding fewer words than this to the question's only echoes it (or is too bare to check)
 MIN_SHARED_TERMS = 0.5  # share of the shorter sentence's words two sentences about one thing share
+MIN_GROUNDED_TERMS = 0.5  # share of a kept reply's own words (beyond the question's) its cited passages hold
+_LIST_LABEL = re.compile(r"^\s*(?:[A-Za-z]|\d{1,2})[.)]\s+")
 
 
 @dataclass(frozen=True)
@@ -106,17 +108,29 @@ def _quoted(sentence: str) -> str:
 
 def agrees(checked: CheckedAnswer, best: Candidate, question: str = "") -> bool:
     """The model's answer names only what the best sentence (or its passage) holds, says
-    something the question did not ("it introduced a new chapter" answers nothing), and ends
-    (a reply stopping at "the following countries:" gives nothing)."""
+    something the question did not ("it introduced a new chapter" answers nothing), says it in
+    the passages' words more than its own ("a new unit responsible for the customs value of
+    goods" is the model's gloss, not the newsletter's), says it once (a small model can loop:
+    "A. Ms. Debbie Seguin. B. Ms. Debbie Seguin. ..."), and ends (a reply stopping at "the
+    following countries:" gives nothing)."""
     if not checked.supported:
         return False
     text = re.sub(r"\[\d+\]", "", checked.text)
     if text.rstrip(" .").endswith(":"):
         return False  # "... in the following countries:" promises a list it does not give
     strong, _other = key_terms(text)
-    if not strong or len(set(content_terms(text)) - set(content_terms(question))) < ECHO_WORDS:
+    own_words = set(content_terms(text)) - set(content_terms(question))
+    if not strong or len(own_words) < ECHO_WORDS:
+        return False
+    cited_words = set(content_terms(" ".join(c.passage.text for c in checked.citations)))
+    if len(own_words & cited_words) < MIN_GROUNDED_TERMS * len(own_words) or _repeats_itself(text):
         return False
     return strong <= passage_terms(best.passage.text) and any(c.passage.id == best.passage.id for c in checked.citations)
+
+
+def _repeats_itself(text: str) -> bool:
+    sentences = [_LIST_LABEL.sub("", s).strip(" .").lower() for s in re.split(r"(?<=[.!?])\s+", text) if s.strip(" .")]
+    return len(set(sentences)) < len(sentences)
 
 
 def compose(raw: str, offered: list[Candidate], *, question: str, threshold: float, also: Candidate | None = None) -> Composed:

@@ -292,6 +292,24 @@ def test_a_reply_that_stops_at_a_list_it_does_not_give_is_replaced_by_the_senten
     assert composed.source == "extract" and "Macao, China and Fiji" in composed.text
 
 
+def test_a_reply_that_repeats_itself_is_replaced_by_the_sentence():
+    passage = _passage("No. 79", "2022-12-31", "Ms. Debbie Seguin, Assistant Commissioner, US CBP, paid a courtesy visit to the ROCB A/P.")
+    best = _candidate(passage, passage.text, 0.8)
+    question = "Which US CBP Assistant Commissioner visited the ROCB A/P?"
+    reply = "A. Ms. Debbie Seguin [1]. B. Ms. Debbie Seguin [1]. C. Ms. Debbie Seguin [1]."
+    assert compose(reply, [best], question=question, threshold=0.6).source == "extract"
+    assert compose("Ms. Debbie Seguin [1].", [best], question=question, threshold=0.6).source == "model"
+
+
+def test_a_reply_mostly_in_the_models_own_words_is_replaced_by_the_sentence():
+    passage = _passage("No. 62", "2018-09-30", "Myanmar Customs upgraded the PCA section to a division in 2019 after the workshop.")
+    best = _candidate(passage, passage.text, 0.8)
+    question = "What change did Myanmar Customs make to its post-clearance audit unit?"
+    reply = "Myanmar Customs made the PCA unit a new independent department responsible for valuing imported goods in 2019 [1]."
+    composed = compose(reply, [best], question=question, threshold=0.6)
+    assert composed.source == "extract" and "upgraded the PCA section to a division" in composed.text
+
+
 def test_when_issues_give_different_figures_the_newest_answers_and_both_are_cited():
     old = _passage("No. 62", "2018-09-30", "The Asia/Pacific region has 33 WCO Members.")
     new = _passage("No. 83", "2023-12-31", "The Asia/Pacific region has 34 WCO Members.")
