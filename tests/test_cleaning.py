@@ -1,6 +1,6 @@
 """What PDF extraction leaves behind is repaired, and nothing real is broken."""
 
-from rag.ingest.cleaning import clean_blocks
+from rag.ingest.cleaning import clean_blocks, is_dateline
 
 
 def texts(raw: str) -> list[str]:
@@ -63,3 +63,9 @@ def test_a_date_broken_over_two_lines_stays_in_one_sentence():
     assert [block.text for block in clean_blocks(raw)] == [
         "The Seminar was held in Sanya, China from 19th to 20th December 2023 in a hybrid form. It gathered 180 representatives."
     ]
+
+
+def test_a_dateline_names_a_day_and_month_and_a_numbered_line_is_none():
+    assert is_dateline("4th December 2023, Bangkok, Thailand") and is_dateline("28 March - 1 April 2022, Bangkok, Thailand")
+    assert is_dateline("24th -25th February 2022")
+    assert not is_dateline("2 Overview of Hadoop Ecosystem") and not is_dateline("20th Regional Training Center (RTC) Heads Meeting")

@@ -88,6 +88,11 @@ def test_a_news_item_the_contents_list_leaves_out_is_an_article_of_its_own():
     assert "Global Future Talent Program" not in document.text[meeting.start : meeting.end]
     visit = next(s for s in document.sections if "Young Officials Visit" in s.title)
     assert document.text[visit.start : visit.end].split("\n\n")[1] == "4th December 2023, Bangkok, Thailand"
+    # A title too long for a heading (17 words), its dateline under it
+    document = load_document(CORPUS / "rocb-ap-e-newsletter-no79-2022-q4.txt")
+    workshop = next(s for s in document.sections if s.title.startswith("ROCB A/P attends the Thailand Maritime Stakeholder Workshop"))
+    assert "Frontline Customs Officers' Guide" in document.text[workshop.start : workshop.end]
+    assert not any("Frontline Customs Officers' Guide" in document.text[s.start : s.end] for s in document.sections if "RILO" in s.title)
 
 
 def test_bad_sources_are_skipped_with_a_warning_naming_them(tmp_path):

@@ -210,9 +210,12 @@ def _group_text(group: list[_Line], vocabulary: Counter[str]) -> str:
     return re.sub(r"[ \t]{2,}", " ", text).strip()
 
 
+_NEWS_DATELINE = re.compile(rf"^\d{{1,2}}(?:st|nd|rd|th)?(?:\s*[-–]\s*\d{{1,2}}(?:st|nd|rd|th)?)?\s+{_MONTH_NAME}\b")
+
+
 def is_dateline(text: str) -> bool:
-    """"4th December 2023, Bangkok, Thailand": the line under a news item's title."""
-    return len(text) <= 80 and bool(_DATELINE.match(text))
+    """"4th December 2023, Bangkok, Thailand", "28 March - 1 April 2022": the line under a news item's title."""
+    return len(text) <= 80 and bool(_NEWS_DATELINE.match(text))
 
 
 def is_heading_like(text: str) -> bool:

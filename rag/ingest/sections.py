@@ -18,6 +18,7 @@ from rag.ingest.cleaning import Block, is_dateline
 _NORMALISE = re.compile(r"[^a-z0-9]+")
 _NUMBERING = re.compile(r"^\s*(?:\d{1,2}|[a-z]|[ivx]{1,4})[.)]\s+|^\s*\(\d{1,2}\)\s+", re.I)  # "1. ", "(2) "
 _PREFIX = 40  # characters of a contents title that must match the start of a heading
+NEWS_TITLE_WORDS = 30
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ def split_sections(blocks: list[Block], *, front_title: str) -> list[Section]:
         covered = any(s <= index < s + span for s, (_, span) in starts.items())
         if covered:
             continue
-        if block.kind == "heading" and (use_headings or not in_contents or _precedes_contents(blocks, index) or _over_dateline(blocks, index)):
+        if block.kind == "heading" and (use_headings or not in_contents or _precedes_contents(blocks, index)) or _over_dateline(blocks, index):
             starts[index] = (block.text, 1)
     ordered = sorted(starts.items())
     sections: list[Section] = []
@@ -123,5 +124,10 @@ def _precedes_contents(blocks: list[Block], index: int) -> bool:
 
 
 def _over_dateline(blocks: list[Block], index: int) -> bool:
-    """A heading directly followed by a dateline: a news item's title."""
-    return index + 1 < len(blocks) and blocks[index + 1].kind != "contents" and is_dateline(blocks[index + 1].text)
+    """A title-like line (no closing punctuation, at most `NEWS_TITLE_WORDS` words) directly
+    followed by a dateline: a news item's title, even one too long for cleaning to call a heading."""
+    block = blocks[index]
+    if block.kind not in ("heading", "paragraph") or index + 1 >= len(blocks):
+        return False
+    titled = not block.text.rstrip().endswith((".", "!", "?", ":", ";")) and len(block.text.split()) <= NEWS_TITLE_WORDS
+    return titled and blocks[index + 1].kind != "contents" and is_dateline(blocks[index + 1].text)
