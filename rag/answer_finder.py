@@ -47,7 +47,7 @@ import numpy as np
 
 from rag.embedder import Embedder
 from rag.passages import Passage
-from rag.question_parts import asked_in_setting
+from rag.question_parts import asked_in_setting, own_words
 from rag.question_kinds import (
     EVENT_CHECKED,
     Asked,
@@ -131,7 +131,7 @@ class AnswerFinder:
         kind = asked_for(question)
         things_counted = counted(question)
         required = requires_asked_for(kind, question)
-        happening = event_terms(question) - things_counted
+        happening = event_terms(own_words(question)) - things_counted
         precision = date_precision(question)
         question_things = numbered_things(question)
         post = asked_post(question)

@@ -31,7 +31,7 @@ class Asked(Enum):
 
 # "Which [Japanese Ministry of Finance] official": the asking word, up to four words, the noun; no verb in between
 # ("What topic did the Director ..." asks for a topic, not a person).
-_NOUN_PHRASE = r"\s+(?:(?!(?:did|does|do|is|was|were|are|has|have|had)\b)[\w/.'’-]+\s+){0,4}?"
+_NOUN_PHRASE = r"\s+(?:(?!(?:did|does|do|is|was|were|are|has|have|had)\b)[\w/.'’-]+\s+){0,6}?"
 
 _ASKED_PATTERNS = [
     (
@@ -62,13 +62,17 @@ _ASKING_WORD = re.compile(r"\b(?:which|what|who|whom|whose|where|when|how)\b")
 _WHO_IS_NAMED = re.compile(r"^\W*who\s+(?:is|was|are|were)\s+(?:(?:Mr|Ms|Mrs|Dr|Prof)\.?\s+)?(?-i:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*\?*\s*$", re.I)
 
 
+# "What was the name of the hotel ...", "What are the names of the officials ...": "which hotel", "which officials"
+_NAME_OF = re.compile(r"\b(?:what|which)\s+(?:is|was|are|were)\s+the\s+names?\s+of\s+(?:the\s+)?", re.I)
+
+
 def asked_for(question: str) -> Asked:
     """The kind the question's first asking phrase names ("Who ..., and when ...?" wants a person;
     "Which three administrations ..., and how many ...?" is not a number question; "Who is
     Jin-Cheol Yang?" asks for a post, not another person)."""
     if _WHO_IS_NAMED.match(question):
         return Asked.OTHER
-    lowered = question.lower()
+    lowered = _NAME_OF.sub("which ", question.lower())
     found = [(match.start(), order, match.end(), kind) for order, (kind, pattern) in enumerate(_ASKED_PATTERNS) if (match := re.search(pattern, lowered))]
     first = _ASKING_WORD.search(lowered)
     if first is not None:
@@ -105,8 +109,13 @@ def counted(question: str) -> frozenset[str]:
     if not match:
         return frozenset()
     words: list[str] = []
-    for word in WORD.findall(match.group(1))[:4]:
-        if (word.lower() in STOP and word.lower() != "and") or _looks_like_verb(word):
+    following = WORD.findall(match.group(1))[:5]
+    for position, word in enumerate(following[:4]):
+        if word.lower() in STOP and word.lower() != "and":
+            break
+        # "How many attended the ...": a verb; "How many recorded lectures ...": a word describing the noun after it
+        describes_next = position == 0 and word.lower().endswith("ed") and position + 1 < len(following) and following[position + 1].lower() not in STOP
+        if _looks_like_verb(word) and not describes_next:
             break
         words.append(word)
     nouns = [w for w in words if w.lower().endswith("s") or w.lower() in PEOPLE_WORDS]
@@ -143,6 +152,12 @@ def date_precision(question: str) -> str:
     return "any"
 
 
+_POST_WORDS = frozenset(
+    "director general commissioner minister secretary head chair chairperson chairman president controller manager"
+    " coordinator comptroller attaché attache ambassador officer".split()
+)
+
+
 def asked_post(question: str) -> frozenset[str]:
     """The post a "who was the ..." question names, its last word and the capitalised word before it:
     "Who were the two facilitators, from ..." → {facilit}; "Who took over as Director General of ..." →
@@ -154,7 +169,14 @@ def asked_post(question: str) -> frozenset[str]:
         re.I,
     )
     if not match:
-        return frozenset()
+        # "Which Director General of the KCS ...", "What is the name of the Assistant Commissioner ...": a
+        # capitalised post is a formal title ("Which Thai Customs executive" names none)
+        match = re.search(
+            r"\b(?i:which)\s+((?:[\w/.'’-]+\s+){0,5}?[A-Z][\w'’-]+?)(?=\s+(?:of|at|in|for|from|who|whom|that|when|during|under|on)\b|\s*[,?])",
+            _NAME_OF.sub("which ", question),
+        )
+        if not match or match.group(1).split()[-1].lower() not in _POST_WORDS:
+            return frozenset()
     words = match.group(1).split()
     title = words[-2:] if len(words) > 1 and words[-2][:1].isupper() else words[-1:]  # "Secretary General", not "serving as Director"
     return frozenset(content_terms(" ".join(title)))
@@ -166,8 +188,13 @@ _ASKING_TERMS = {"date", "dates", "day", "days", "month", "year", "years", "time
 def event_terms(question: str) -> frozenset[str]:
     """Stems of the question's lower-case content words: what happened ("take up his post", "designated"),
     as opposed to the names of who or what it happened to."""
-    words = [w for w in WORD.findall(question) if w[0].islower() and w.lower() not in _ASKING_TERMS]
+    words = [w for w in WORD.findall(_TAKE_PLACE.sub(" ", question)) if w[0].islower() and w.lower() not in _ASKING_TERMS]
     return frozenset(content_terms(" ".join(words)))
+
+
+# "When did it take place?" says only that it happened ("was held", "met", "convened"): no word to look for
+_TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking)\s+place\b", re.I)
+
 
 
 _ORDINAL_WORDS = {

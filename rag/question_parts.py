@@ -128,3 +128,13 @@ def asked_in_setting(question: str) -> tuple[str, str]:
         return question, ""
     asked = asked.strip().rstrip(" ?")
     return asked[:1].upper() + asked[1:] + "?", " ".join(pieces)
+
+
+_CONTEXT_AFTER_QUESTION = re.compile(r"\?\s*\(.*\)\s*$", re.S)
+
+
+def own_words(question: str) -> str:
+    """The question without the earlier question's words `with_context` put in brackets after it: they
+    tell what "it" or "he" is, not what the question asks happened ("On what date did he complete his
+    tenure? (role did Ilkwon Han play at the March 2022 meeting)" asks about a tenure, not a meeting)."""
+    return _CONTEXT_AFTER_QUESTION.sub("?", question)

@@ -17,7 +17,7 @@ from rag.question_kinds import Asked
 from rag.terms import STOP, WORD, content_terms, normalise_number, people_stems, stemmer
 
 _MONTH = rf"{MONTH_PATTERN}\b\.?"
-_DAY = r"\d{1,2}(?:st|nd|rd|th)?"
+_DAY = r"(?<!\d)\d{1,2}(?:st|nd|rd|th)?(?!\d)"  # "April 2020" holds no day 20
 
 _DATE = re.compile(
     rf"(?:{_DAY}\s*(?:[-–—]|to|and|&)\s*)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:\s*,?\s*\d{{4}})?"  # 18 to 20 February 2020

@@ -61,6 +61,10 @@ def _candidate(passage: Passage, sentence: str, score: float, index: int = 0) ->
         ("Which Japanese Ministry of Finance official opened the workshop?", Asked.PERSON),
         ("In which Korean city is the laboratory based?", Asked.PLACE),
         ("Which donor agency financed the programme?", Asked.ORGANISATION),
+        ("What is the name of the Director General of Myanmar Customs?", Asked.PERSON),
+        ("What was the name of the hotel where the ceremony took place?", Asked.PLACE),
+        ("What is the name of the UNODC initiative on illegal waste?", Asked.OTHER),
+        ("Which U.S. Customs and Border Protection Assistant Commissioner visited the ROCB A/P?", Asked.PERSON),
     ],
 )
 def test_the_kind_of_answer_is_read_from_the_question(question, kind):
@@ -76,6 +80,7 @@ def test_a_number_question_wants_a_number_the_question_does_not_hold():
     assert has_asked_for(Asked.NUMBER, "Twelve officials were selected from over 60 applicants.", asked) == 1.0
     assert has_asked_for(Asked.NUMBER, "Due to COVID-19 the meeting moved online.", asked) == 0.0
     assert has_asked_for(Asked.NUMBER, "1. Workshop on Post Clearance Audit for Myanmar Customs", asked) == 0.0
+    assert has_asked_for(Asked.NUMBER, "The training was to start in April 2020 at the CTI.", asked) == 0.0  # no "20" in "April 2020"
 
 
 def test_a_share_is_no_count():
@@ -93,6 +98,8 @@ def test_a_count_must_count_the_thing_asked_about():
     assert has_asked_for(Asked.NUMBER, "In total 24 Customs officials from nine administrations took part.", asked, things) == 1.0
     assert counted("How many inbound and outbound parcels did China clear?") == set(content_terms("parcels"))
     assert counted("How many Thai Customs officers attended in person?") == set(content_terms("officers"))
+    assert counted("How many recorded lectures made up the online training?") == set(content_terms("lectures"))
+    assert counted("How many attended the workshop?") == set()
     selected = "How many Thai Customs officers were selected as Pre-Talents?"
     areas = "Under this project, there are 17 areas of Customs knowledge identified by the Department."
     assert has_asked_for(Asked.NUMBER, areas, set(content_terms(selected)), counted(selected)) == 0.0
@@ -146,6 +153,11 @@ def test_a_two_word_post_wants_both_words():
     assert _ranked("Who is the Secretary General of the WCO?", f"{director} {secretary}") == [secretary]
     assert _ranked("Who is the Secretary General of the WCO?", director) == []
     assert asked_post("Who was serving as Managing Director of the CTI?") == set(content_terms("Managing Director"))
+    which = "What is the name of the Director General of Myanmar Customs to whom the participants reported?"
+    assert asked_post(which) == set(content_terms("Director General"))
+    investigation = "Headed by Mr. Phay Kyaing, Director of Investigation, 11 representatives from Myanmar Customs came to Japan."
+    assert _ranked(which, investigation) == []  # a director, but not the Director General
+    assert asked_post("Which Japanese Ministry of Finance official opened the workshop?") == set()  # a ministry is no post
 
 
 def test_a_byline_answers_who_wrote_the_article_not_who_did_what_it_tells():
@@ -187,6 +199,19 @@ def test_a_date_must_be_the_date_of_what_the_question_asks_about():
     visit = "Mr. Uchino paid a courtesy visit to Mr. Kuramoto, the Head of the ROCB A/P, on 9 October 2023."
     assert _ranked("When did Kuramoto take up his post as Head of the ROCB A/P?", visit) == []
     assert _ranked("When did Mr. Uchino pay his courtesy visit to the ROCB A/P?", visit) == [visit]
+
+
+def test_the_words_in_brackets_say_what_a_follow_up_points_to_not_what_happened():
+    meeting = "On 23 March 2022, Mr. Ilkwon HAN moderated the ROCB-RILO meeting."
+    tenure = "Mr. Ilkwon HAN completed his tenure at the ROCB A/P on 10 November 2022."
+    question = "On what date did he complete his tenure? (role did Ilkwon Han play at the ROCB-RILO meeting of March 2022)"
+    assert _ranked(question, f"{meeting} {tenure}") == [tenure]
+
+
+def test_take_place_says_only_that_it_happened():
+    held = "The 2023 WCO Technology Conference was held in Ha Noi over the period 10th – 12th Oct 2023."
+    assert _ranked("When did the 2023 WCO Technology Conference take place?", held) == [held]
+    assert _ranked("When did it take place? (the 2023 WCO Technology Conference)", held) == [held]
 
 
 def test_a_dateline_does_not_date_what_the_question_asks_about():
