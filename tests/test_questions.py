@@ -9,6 +9,7 @@ from eval.questions import DEFAULT_QUESTIONS, load_questions
 from tests.conftest import CORPUS
 
 HELDOUT = DEFAULT_QUESTIONS.with_name("heldout.jsonl")
+DEV = DEFAULT_QUESTIONS.with_name("dev.jsonl")
 
 ISSUES = {
     "CTI News Vol. 17": "cti-news-vol17-2020-06.txt",
@@ -34,7 +35,7 @@ def test_the_set_is_large_varied_and_covers_every_issue():
     assert set(per_issue) == set(ISSUES) and min(per_issue.values()) >= 12
 
 
-@pytest.mark.parametrize("path", [DEFAULT_QUESTIONS, HELDOUT], ids=["questions", "heldout"])
+@pytest.mark.parametrize("path", [DEFAULT_QUESTIONS, HELDOUT, DEV], ids=["questions", "heldout", "dev"])
 def test_evidence_is_in_the_corpus_and_answers_are_in_their_evidence(path):
     texts = {label: corpus_text(name) for label, name in ISSUES.items()}
     for q in load_questions(path):
@@ -59,3 +60,12 @@ def test_the_heldout_set_asks_about_other_sentences():
     heldout = load_questions(HELDOUT)
     assert len(heldout) >= 30 and sum(q.type == "unanswerable" for q in heldout) >= 5
     assert not {normalise_whitespace(e).lower() for q in heldout for e in q.evidence} & used
+
+
+def test_the_dev_set_shares_no_sentence_with_the_heldout_set():
+    """Failures found on the dev set are fixed; the held-out set must stay unseen by those fixes."""
+    heldout = [normalise_whitespace(e).lower() for q in load_questions(HELDOUT) for e in q.evidence]
+    dev = load_questions(DEV)
+    assert len(dev) >= 30 and sum(q.type == "unanswerable" for q in dev) >= 10
+    for quote in (normalise_whitespace(e).lower() for q in dev for e in q.evidence):
+        assert not any(quote in other or other in quote for other in heldout), quote
