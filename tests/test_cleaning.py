@@ -63,6 +63,10 @@ def test_a_date_broken_over_two_lines_stays_in_one_sentence():
     assert [block.text for block in clean_blocks(raw)] == [
         "The Seminar was held in Sanya, China from 19th to 20th December 2023 in a hybrid form. It gathered 180 representatives."
     ]
+    dashed = "Mr. Kuramoto joined the conference held virtually on 8 \n\n– 9 February 2022.  Ms. Yu also joined.\n"
+    assert [block.text for block in clean_blocks(dashed)] == [
+        "Mr. Kuramoto joined the conference held virtually on 8 – 9 February 2022. Ms. Yu also joined."
+    ]  # the dash continues the date: no list item
 
 
 def test_a_dateline_names_a_day_and_month_and_a_numbered_line_is_none():

@@ -161,7 +161,7 @@ def _continues(previous: _Line, line: _Line, gap: int, width: int | None) -> boo
     if line.md_heading or previous.md_heading or line.contents or previous.contents:
         return False
     prev, text = previous.text.rstrip(), line.text.lstrip()
-    if _starts_list_item(text):
+    if _starts_list_item(text) and not _breaks_date(prev, text):  # "– 9 February 2022" after "on 8" is no list item
         return False
     mid_sentence = not prev.endswith(_TERMINAL) and (text[:1].islower() or text[:1] in "(&," or _breaks_date(prev, text))
     if re.search(r"[A-Za-z]-$", prev) and text[:1].isalpha():
@@ -176,9 +176,10 @@ def _continues(previous: _Line, line: _Line, gap: int, width: int | None) -> boo
 
 
 def _breaks_date(prev: str, text: str) -> bool:
-    """Does a date run on from the end of `prev` into `text` ("20th" then "December 2023 in a hybrid form")?"""
+    """Does a date run on from the end of `prev` into `text` ("20th" then "December 2023 in a hybrid form",
+    "on 8" then "– 9 February 2022")?"""
     if _ENDS_WITH_DAY.search(prev):
-        return re.match(rf"{_MONTH_NAME}\b", text) is not None
+        return re.match(rf"(?:[-–—]\s*\d{{1,2}}(?:st|nd|rd|th)?\s+)?{_MONTH_NAME}\b", text) is not None
     if _ENDS_WITH_MONTH.search(prev):
         return re.match(r"(?:19|20)\d\d\b", text) is not None
     return False
