@@ -47,7 +47,6 @@ import numpy as np
 
 from rag.embedder import Embedder
 from rag.passages import Passage
-from rag.question_parts import asked_in_setting, own_words
 from rag.question_kinds import (
     EVENT_CHECKED,
     Asked,
@@ -61,6 +60,7 @@ from rag.question_kinds import (
     requires_asked_for,
     speaks_of_another,
 )
+from rag.question_parts import asked_in_setting, own_words
 from rag.sentence_facts import has_asked_for, is_byline, is_prose
 from rag.sentences import answer_sentences
 from rag.terms import content_terms

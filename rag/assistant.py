@@ -157,8 +157,9 @@ class Assistant:
         yield Answer(question, standalone, composed.text, composed.citations, passages, False, result.filters, raw, timings, composed.source)
 
     def _ranked(self, question: str, hits: list[Hit]) -> list[Candidate]:
-        """The sentences that could answer, best first; none where the assistant abstains: nothing
-        retrieved close enough, or no sentence above the answer threshold."""
+        """The sentences that could answer, best first (for a question naming its event, led by that
+        event's article read for what is asked); none where the assistant abstains: nothing retrieved
+        close enough, or no sentence above the answer threshold."""
         best = max((h.dense_score for h in hits if h.dense_score is not None), default=None)
         if not hits or (best is not None and best < self.settings.min_retrieval_score):
             return []

@@ -75,9 +75,13 @@ class Retriever:
         self._row_issue = np.array([p.issue for p in self.passages], dtype=object)
         self._shingle_cache: dict[int, set[tuple[str, ...]]] = {}
         self._row_of = {p.id: row for row, p in enumerate(self.passages)}
-        self._articles: dict[tuple[str, str], list[Passage]] = {}
+        self._article_of: dict[str, list[Passage]] = {}  # passage id -> its article's passages, in reading order
+        article: list[Passage] = []
         for passage in sorted(self.passages, key=lambda p: (p.doc_id, p.start)):
-            self._articles.setdefault((passage.doc_id, passage.title), []).append(passage)
+            if not article or (article[-1].doc_id, article[-1].title) != (passage.doc_id, passage.title):
+                article = []  # an issue may have two articles of one title ("Introduction"): each is its own run
+            article.append(passage)
+            self._article_of[passage.id] = article
 
     @classmethod
     def open(
@@ -120,7 +124,7 @@ class Retriever:
 
     def article(self, passage: Passage) -> list[Passage]:
         """Every passage of `passage`'s article, in reading order (the answer finder reads a whole article)."""
-        return self._articles.get((passage.doc_id, passage.title), [passage])
+        return self._article_of.get(passage.id, [passage])
 
     def warm_up(self) -> None:
         """Load the embedding model now rather than on the first query."""

@@ -71,3 +71,15 @@ def test_a_very_long_question_is_handled(retriever):
     long_query = "Which customs laboratory in Korea was designated as a WCO regional laboratory? " * 400
     hits = retriever.search(long_query, k=3).hits
     assert len(hits) == 3 and any("Laborator" in h.passage.text for h in hits)
+
+
+def test_a_passages_article_is_its_run_of_passages_under_one_title(retriever):
+    hit = retriever.search("China Customs put forward the APEC Smart Customs Partnership Initiative", k=1).hits[0]
+    article = retriever.article(hit.passage)
+    assert hit.passage in article and len(article) > 1
+    assert {(p.doc_id, p.title) for p in article} == {(hit.passage.doc_id, hit.passage.title)}
+    assert [p.start for p in article] == sorted(p.start for p in article)
+    assert article[0].text.startswith(hit.passage.title)  # from the article's own first passage
+    introductions = [p for p in retriever.passages if p.title == "Introduction" and "No. 76" in p.issue]
+    runs = {tuple(p.id for p in retriever.article(p)) for p in introductions}
+    assert len(runs) == 2  # No. 76 has two articles titled "Introduction": neither reads into the other
