@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from rag.terms import PEOPLE_WORDS, STOP, WORD, content_terms
+from rag.terms import ASKING_WORDS, PEOPLE_WORDS, STOP, WORD, content_terms
 
 
 class Asked(Enum):
@@ -57,7 +57,7 @@ _ASKED_PATTERNS = [
     ),
 ]
 
-_ASKING_WORD = re.compile(r"\b(?:which|what|who|whom|whose|where|when|how)\b")
+ASKING_WORD = re.compile(rf"\b{ASKING_WORDS}\b", re.I)
 # "Who is Jin-Cheol Yang?" names the person and asks what post or part they have
 _WHO_IS_NAMED = re.compile(r"^\W*who\s+(?:is|was|are|were)\s+(?:(?:Mr|Ms|Mrs|Dr|Prof)\.?\s+)?(?-i:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*\?*\s*$", re.I)
 
@@ -74,7 +74,7 @@ def asked_for(question: str) -> Asked:
         return Asked.OTHER
     lowered = _NAME_OF.sub("which ", question.lower())
     found = [(match.start(), order, match.end(), kind) for order, (kind, pattern) in enumerate(_ASKED_PATTERNS) if (match := re.search(pattern, lowered))]
-    first = _ASKING_WORD.search(lowered)
+    first = ASKING_WORD.search(lowered)
     if first is not None:
         found = [item for item in found if item[0] <= first.start() < item[2]]
     return min(found)[3] if found else Asked.OTHER
@@ -152,6 +152,7 @@ def date_precision(question: str) -> str:
     return "any"
 
 
+_POST_ENDS = r"(?=\s+(?:of|at|in|for|from|who|whom|that|when|during|under|on)\b|\s*[,?])"  # where a post's name stops
 _POST_WORDS = frozenset(
     "director general commissioner minister secretary head chair chairperson chairman president controller manager"
     " coordinator comptroller attaché attache ambassador officer".split()
@@ -163,18 +164,14 @@ def asked_post(question: str) -> frozenset[str]:
     "Who were the two facilitators, from ..." → {facilit}; "Who took over as Director General of ..." →
     {director, general}, which "Secretary General" does not hold. Empty for "who opened it?"."""
     match = re.search(
-        r"\bwho\s+(?:was|were|is|are|became|served as|took over as|acted as)\s+(?:the\s+)?((?:[\w/.'’-]+\s+){0,5}?[\w'’-]+?)"
-        r"(?=\s+(?:of|at|in|for|from|who|that|when|during|under|on)\b|\s*[,?])",
+        rf"\bwho\s+(?:was|were|is|are|became|served as|took over as|acted as)\s+(?:the\s+)?((?:[\w/.'’-]+\s+){{0,5}}?[\w'’-]+?){_POST_ENDS}",
         question,
         re.I,
     )
     if not match:
         # "Which Director General of the KCS ...", "What is the name of the Assistant Commissioner ...": a
         # capitalised post is a formal title ("Which Thai Customs executive" names none)
-        match = re.search(
-            r"\b(?i:which)\s+((?:[\w/.'’-]+\s+){0,5}?[A-Z][\w'’-]+?)(?=\s+(?:of|at|in|for|from|who|whom|that|when|during|under|on)\b|\s*[,?])",
-            _NAME_OF.sub("which ", question),
-        )
+        match = re.search(rf"\b(?i:which)\s+((?:[\w/.'’-]+\s+){{0,5}}?[A-Z][\w'’-]+?){_POST_ENDS}", _NAME_OF.sub("which ", question))
         if not match or match.group(1).split()[-1].lower() not in _POST_WORDS:
             return frozenset()
     words = match.group(1).split()
@@ -182,6 +179,8 @@ def asked_post(question: str) -> frozenset[str]:
     return frozenset(content_terms(" ".join(title)))
 
 
+# "When did it take place?" says only that it happened ("was held", "met", "convened"): no word to look for
+_TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking)\s+place\b", re.I)
 _ASKING_TERMS = {"date", "dates", "day", "days", "month", "year", "years", "time", "period", "exact", "exactly"}
 
 
@@ -190,11 +189,6 @@ def event_terms(question: str) -> frozenset[str]:
     as opposed to the names of who or what it happened to."""
     words = [w for w in WORD.findall(_TAKE_PLACE.sub(" ", question)) if w[0].islower() and w.lower() not in _ASKING_TERMS]
     return frozenset(content_terms(" ".join(words)))
-
-
-# "When did it take place?" says only that it happened ("was held", "met", "convened"): no word to look for
-_TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking)\s+place\b", re.I)
-
 
 
 _ORDINAL_WORDS = {

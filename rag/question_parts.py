@@ -25,11 +25,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rag.question_kinds import ASKING_WORD
+from rag.terms import ASKING_WORDS
+
 # ", and when ...", " and how many ...": a second asking clause joined to the first
 _SECOND_QUESTION = re.compile(
-    r",?\s+and\s+(?=(?:what|when|which|who|whom|whose|where|how|in what|on what|at what|for what)\b)", re.I
+    rf",?\s+and\s+(?=(?:{ASKING_WORDS}|in what|on what|at what|for what)\b)", re.I
 )
-_ASKING_WORD = re.compile(r"^\W*(?:what|when|which|who|whom|whose|where|how(?:\s+(?:many|much|long|often))?)\b\s*", re.I)
+_LEADING_ASKING_PHRASE = re.compile(rf"^\W*(?:how\s+(?:many|much|long|often)|{ASKING_WORDS})\b\s*", re.I)
 MIN_PART_WORDS = 3  # "..., and when?" is too short to search on its own
 
 
@@ -53,7 +56,7 @@ def question_parts(question: str) -> list[QuestionPart]:
 
 
 _JOINING_WORD = re.compile(r"^\W*(?:and|but|also|so)\b[\s,]*", re.I)
-_OWN_ASKING_WORD = re.compile(r"\b(?:what|when|which|who|whom|whose|where|how)\b(?!\s+about\b)", re.I)
+_OWN_ASKING_WORD = re.compile(rf"\b{ASKING_WORDS}\b(?!\s+about\b)", re.I)  # "what about ..." asks nothing of its own
 
 
 def with_context(question: str, earlier: str) -> str:
@@ -65,7 +68,7 @@ def with_context(question: str, earlier: str) -> str:
 def context_words(earlier: str) -> str:
     """An earlier question's words without its asking word, to stand beside a question that points back
     to it; the later question's own asking phrase stays first, where the finder reads what is asked for."""
-    return _ASKING_WORD.sub("", earlier.strip()).rstrip(" ?")
+    return _LEADING_ASKING_PHRASE.sub("", earlier.strip()).rstrip(" ?")
 
 
 _POINTS_BACK = re.compile(r"^(?:and|but|also|what about|how about)\b|\b(?:it|its|they|them|their|he|she|his|her|this|that|there|those)\b", re.I)
@@ -97,13 +100,14 @@ _SETTING_AFTER = re.compile(
     re.I,
 )
 _SETTING_BEFORE = re.compile(
-    r"^\s*(?:in|at|during|according to|for)\b(?:(?!\b(?:what|which|who|whom|whose|how|when|where)\b)[^,?]){3,}?,\s*"
-    r"(?=(?:what|which|who|whom|whose|how|when|where)\b)",
+    rf"^\s*(?:in|at|during|according to|for)\b(?:(?!\b{ASKING_WORDS}\b)[^,?]){{3,}}?,\s*(?={ASKING_WORDS}\b)",
     re.I,
 )
 # The event ends where a clause about something else begins: "..., and how many ...", "... that they wanted ...".
-_SETTING_ENDS = re.compile(r",?\s+(?:and\s+(?=(?:what|which|who|whom|whose|how|when|where|in what|on what)\b)|that|which|who|whom|whose|where|when|while|because|after|before|so that)\b", re.I)
-_ANY_ASKING_WORD = re.compile(r"\b(?:what|which|who|whom|whose|how|when|where)\b", re.I)
+_SETTING_ENDS = re.compile(
+    rf",?\s+(?:and\s+(?=(?:{ASKING_WORDS}|in what|on what)\b)|that|which|who|whom|whose|where|when|while|because|after|before|so that)\b",
+    re.I,
+)
 _NAMES_SOMETHING = re.compile(r"(?<!^)(?-i:\b[A-Z])|\d")
 
 
@@ -115,7 +119,7 @@ def asked_in_setting(question: str) -> tuple[str, str]:
     if leading and _NAMES_SOMETHING.search(leading.group(0).strip()):
         pieces.append(leading.group(0).strip(" ,"))
         asked = asked[leading.end() :]
-    asking = _ANY_ASKING_WORD.search(asked)
+    asking = ASKING_WORD.search(asked)
     trailing = _SETTING_AFTER.search(asked, asking.end()) if asking else None
     if trailing:
         clause = _SETTING_ENDS.search(asked, trailing.end())
