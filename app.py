@@ -22,9 +22,10 @@ from pathlib import Path
 import gradio as gr
 
 from rag import Answer, Assistant, LlamaCppGenerator, RagError, Retriever, Settings, build_index, load_settings
-from rag.errors import IndexMissingError, QueryError
+from rag.errors import IndexMissingError, IndexOutdatedError, QueryError
 from rag.models import bundled_gguf_paths
 from rag.passages import Passage
+from rag.related_words import related_words
 
 log = logging.getLogger("newsletter-qa")
 EXAMPLES = [
@@ -232,12 +233,14 @@ def main(argv: list[str] | None = None) -> None:
         settings = load_settings(config_file=args.config, overrides={"index_dir": args.index_dir, "model": args.model})
         try:
             service = ChatService(settings)
-        except IndexMissingError:
-            print(f"No index at {settings.index_dir}: building it from {settings.corpus_dir} …", flush=True)
+        except (IndexMissingError, IndexOutdatedError) as missing:
+            why = "No index" if isinstance(missing, IndexMissingError) else "An index written by an older version"
+            print(f"{why} at {settings.index_dir}: building it from {settings.corpus_dir} …", flush=True)
             print(build_index(settings).summary(), flush=True)
             service = ChatService(settings)
         print(f"Loading the model {settings.model} …", flush=True)
         service.assistant(settings.model)
+        related_words("open")  # read WordNet now (3 s) rather than on the first "who opened ...?"
     except RagError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         sys.exit(2)

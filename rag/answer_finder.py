@@ -50,6 +50,7 @@ from rag.passages import Passage
 from rag.question_kinds import (
     EVENT_CHECKED,
     Asked,
+    act_asked,
     asked_for,
     asked_post,
     asks_about_authorship,
@@ -61,6 +62,7 @@ from rag.question_kinds import (
     speaks_of_another,
 )
 from rag.question_parts import asked_in_setting, own_words
+from rag.related_words import related_words
 from rag.sentence_facts import has_asked_for, is_byline, is_prose
 from rag.sentences import answer_sentences
 from rag.terms import content_terms
@@ -136,6 +138,8 @@ class AnswerFinder:
         question_things = numbered_things(question)
         post = asked_post(question)
         authorship = asks_about_authorship(question)
+        act = act_asked(question) if kind is Asked.PERSON else None
+        act_terms = _act_terms(*act) if act else set()
         spans = [(index, span) for index, passage in enumerate(passages) for span in answer_sentences(passage.text)]
         if not spans:
             return []
@@ -166,8 +170,11 @@ class AnswerFinder:
             context = passage.text[previous if previous is not None else begin : end]
             if question_things and speaks_of_another(question_things, context):
                 continue
-            if kind in EVENT_CHECKED and happening and not happening & set(content_terms(passage.title + " " + context)):
+            around = set(content_terms(passage.title + " " + context))
+            if kind in EVENT_CHECKED and happening and not happening & around:
                 continue
+            if act_terms and not act_terms & around:
+                continue  # "Who closed the conference?" is not answered by who took part in it
             score = sum(self.weights[name] * value for name, value in signals.items()) / sum(self.weights.values())
             candidates.append(Candidate(index, passage, begin, end, score, signals))
         return sorted(candidates, key=lambda c: -c.score)
@@ -202,6 +209,12 @@ class AnswerFinder:
                 vectors.append(stored[index][seen[index]])
             seen[index] += 1
         return np.stack(vectors)
+
+
+def _act_terms(verb: str, done_as: str) -> set[str]:
+    """Stems of the words that say the act: the verb's WordNet relatives, and the object of a support verb
+    ("welcoming remarks"); none where WordNet knows no such verb ("Who else ...") and there is no object."""
+    return set(content_terms(" ".join(related_words(verb)) + " " + done_as))
 
 
 def _each_sentence_once(candidates: list[Candidate]) -> list[Candidate]:

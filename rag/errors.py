@@ -9,6 +9,7 @@ for their own mistake. Each message says what was expected, what came, and the f
     ├── IngestError          no readable newsletter among the given sources
     ├── IndexError_          the index folder is missing, corrupt or incompatible
     │   ├── IndexMissingError
+    │   ├── IndexOutdatedError   written by an older version of this library
     │   └── IndexMismatchError   built with another model or other chunker settings
     └── ModelError           a model file or folder is missing or unreadable
 """
@@ -40,6 +41,10 @@ class IndexError_(RagError):  # trailing underscore: do not shadow the builtin I
 
 class IndexMissingError(IndexError_):
     """There is no index at the given path."""
+
+
+class IndexOutdatedError(IndexError_):
+    """The index was written in an older format; `rag index` rebuilds it."""
 
 
 class IndexMismatchError(IndexError_):

@@ -30,11 +30,11 @@ from typing import Any
 import numpy as np
 
 from rag.dense_index import DenseIndex
-from rag.errors import REBUILD_HINT, IndexError_, IndexMissingError
+from rag.errors import REBUILD_HINT, IndexError_, IndexMissingError, IndexOutdatedError
 from rag.passages import Passage
 from rag.sparse_index import SparseIndex
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: BM25 tokens in American spelling (rag.terms.american_spelling)
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 
@@ -103,9 +103,9 @@ def load_index(index_dir: Path) -> StoredIndex:
     manifest = read_manifest(index_dir)
     assert manifest is not None
     if manifest.format_version != FORMAT_VERSION:
-        raise IndexError_(
+        raise IndexOutdatedError(
             f"The index at {index_dir} has format {manifest.format_version}; this version reads {FORMAT_VERSION}. "
-            "Run `rag index --rebuild`."
+            "Run `rag index` to rebuild it."
         )
     try:
         passages = [Passage.from_dict(row) for row in _read_jsonl(build / "passages.jsonl")]

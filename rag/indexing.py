@@ -17,7 +17,7 @@ from rag.config import Settings
 from rag.dense_index import DenseIndex, choose_kind
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.errors import IndexMismatchError, IngestError
-from rag.index_store import Manifest, load_index, read_manifest, write_index
+from rag.index_store import FORMAT_VERSION, Manifest, load_index, read_manifest, write_index
 from rag.ingest import Document, load_documents
 from rag.sentences import embed_sentences
 from rag.sparse_index import SparseIndex
@@ -92,6 +92,8 @@ def build_index(
 
     chunker = chunker_settings(settings, embedder)
     previous = None if rebuild else read_manifest(index_dir)
+    if previous is not None and previous.format_version != FORMAT_VERSION:
+        previous = None  # an index written by an older version is rebuilt whole
     if previous is not None and (previous.embedding_model != embedder.name or previous.chunker != chunker.as_dict()):
         raise IndexMismatchError(
             f"The index at {index_dir} was built with model {previous.embedding_model!r} and chunker "

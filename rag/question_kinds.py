@@ -90,6 +90,26 @@ _INSTITUTIONAL_ACT = re.compile(
 REQUIRED = (Asked.AMOUNT, Asked.NUMBER, Asked.DATE)  # a sentence without one of these cannot answer the question
 EVENT_CHECKED = (Asked.DATE,)  # numbers are not: "how many took part" is answered by "joined", "inbound" by "inward"
 
+# "Who opened / closed / led ...?" asks who did something; "Who was Head ...?" who held a post
+_WHO_DID = re.compile(r"^\W*who\s+(?!(?:is|was|were|are|has|have|had|will|would|did|does|do|can|could|else)\b)([a-z]+)\b(.*)", re.I | re.S)
+# Verbs that carry little meaning of their own: in "Who gave the opening speech?" the act is the opening speech
+_SUPPORT_VERBS = frozenset("deliver delivered delivers give gave gives make made makes present presented provide provided offer offered".split())
+_OBJECT_ENDS = re.compile(r"\b(?:at|in|on|for|of|to|during|from|with|by|before|after)\b|[,?]", re.I)
+
+
+def act_asked(question: str) -> tuple[str, str] | None:
+    """(verb, what it was done as) for "Who <verb> ...?": ("closed", "") for "Who closed the conference?",
+    ("delivered", "welcoming remarks") where a support verb's object names the act. None for any other
+    question, and for one naming the post asked about ("Who took over as Director General?")."""
+    match = _WHO_DID.search(question)
+    if not match or asked_post(question):
+        return None
+    verb, rest = match.group(1), match.group(2)
+    if verb.lower() not in _SUPPORT_VERBS:
+        return verb, ""
+    obj = _OBJECT_ENDS.split(rest, maxsplit=1)[0]
+    return verb, " ".join(word for word in WORD.findall(obj) if word[0].islower())
+
 
 def requires_asked_for(kind: Asked, question: str) -> bool:
     """Must a sentence hold the thing asked for to answer at all? Numbers, sums and dates, always;

@@ -6,10 +6,15 @@ matches "workshop"; the query goes through the very same tokenizer.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+
+from rag.terms import american_spelling
+
+_LETTERS = re.compile(r"[A-Za-z]+")
 
 
 @lru_cache(maxsize=1)
@@ -22,6 +27,7 @@ def _stemmer():
 def _tokenize(texts: list[str]):
     import bm25s
 
+    texts = [_LETTERS.sub(lambda m: american_spelling(m.group(0).lower()), text) for text in texts]
     return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)
 
 

@@ -23,6 +23,17 @@ PEOPLE_WORDS = """officers officials delegates participants representatives peop
     students recruits applicants personnel employees speakers facilitators observers learners candidates""".split()
 
 
+# British and American spellings of one word: "organised" / "organizing", "Centre" / "Center", "analysed" /
+# "analyzed", "programme" / "program". The stemmer keeps them apart, so they are written one way first.
+_BRITISH_ENDINGS = re.compile(r"(?<=[a-z]{3})(?:is|ys)(?=e$|ed$|es$|ing$|ation$|ations$|er$|ers$)|(?<=[a-z]{3}t)re(?=s?$)")
+_AMERICAN = {"is": "iz", "ys": "yz", "re": "er"}
+
+
+def american_spelling(word: str) -> str:
+    """A lower-case word in American spelling, so that both spellings of it compare equal."""
+    return _BRITISH_ENDINGS.sub(lambda m: _AMERICAN[m.group(0)], word.replace("programme", "program"))
+
+
 @lru_cache(maxsize=1)
 def stemmer():
     import Stemmer
@@ -42,6 +53,6 @@ def normalise_number(token: str) -> str:
 
 def content_terms(text: str) -> list[str]:
     """Stemmed, lower-cased content words and numbers, in order (stop words dropped)."""
-    words = [w.lower().strip("'’-").replace("programme", "program") for w in WORD.findall(text)]
+    words = [american_spelling(w.lower().strip("'’-")) for w in WORD.findall(text)]
     words = [w for w in words if w and w not in STOP and (len(w) > 1 or w.isdigit())]
     return stemmer().stemWords(words)

@@ -10,6 +10,7 @@ from rag.composer import compose, extractive_parts, find_disagreement
 from rag.embedder import Embedder
 from rag.passages import Passage
 from rag.question_kinds import Asked, asked_for, asked_post, counted, date_precision, numbered_things
+from rag.related_words import related_words
 from rag.sentence_facts import has_asked_for
 from rag.terms import content_terms
 
@@ -119,6 +120,27 @@ def test_a_who_question_wants_a_named_person():
     assert _ranked("Who was the WCO expert at the digital forensics workshop in Perth?", unnamed) == []
     # who did what an institution does may be answered by one
     assert _ranked("Who sponsored the digital forensics workshop in Perth?", f"{held} {opened}")
+
+
+def test_who_did_something_wants_a_sentence_that_says_it_was_done():
+    took_part = "Mr. Norikazu Kuramoto, Head of the ROCB A/P, took part in the International Conference on Customs and Tax Cooperation."
+    closed = "After the discussion, the conference was closed by Mr Harry Mulya, Director of the Training Agency."
+    assert _ranked("Who closed the International Conference on Customs and Tax Cooperation?", f"{took_part} {closed}") == [closed]
+    assert _ranked("Who closed the International Conference on Customs and Tax Cooperation?", took_part) == []
+    # the act in other words (WordNet): "led" is "headed"; a support verb's object is the act
+    headed = "Headed by Mr. Phay Kyaing, Director of Investigation, 11 officers from Myanmar Customs came to Japan."
+    assert _ranked("Who led the Myanmar Customs delegation to Japan?", headed) == [headed]
+    welcomed = "Ms. Ye warmly welcomed the participants to the RKC workshop in her welcoming remarks."
+    assert _ranked("Who delivered the welcoming remarks at the RKC workshop?", f"{took_part} {welcomed}") == [welcomed]
+    # a question naming the post asks who held it, whatever the sentence says they did
+    director = "I'm Jin-Cheol Yang, the Director General of the Central Customs Laboratory."
+    assert _ranked("Who took over as Director General of the Central Customs Laboratory?", director) == [director]
+
+
+def test_wordnet_knows_which_words_name_the_same_act():
+    assert {"lead", "head"} <= related_words("led")
+    assert {"close", "closing", "conclude"} <= related_words("closed")
+    assert related_words("else") == frozenset()
 
 
 def test_a_post_after_lower_case_words_names_nobody():

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from rag.errors import IndexError_, IndexMismatchError, IndexMissingError
-from rag.index_store import CURRENT, load_index, read_manifest
+from rag.errors import IndexError_, IndexMismatchError, IndexMissingError, IndexOutdatedError
+from rag.index_store import CURRENT, FORMAT_VERSION, load_index, read_manifest
 from rag.indexing import build_index
 from rag.retriever import Retriever
 from rag.sentences import answer_sentences
@@ -94,6 +94,19 @@ def test_missing_and_corrupt_indexes_say_how_to_rebuild(tmp_path, index_copy):
     (build / "manifest.json").write_text("{not json")
     with pytest.raises(IndexError_, match="rag index"):
         load_index(index_copy)
+
+
+def test_an_index_written_by_an_older_version_is_refused_then_rebuilt_by_rag_index(index_copy, embedder):
+    manifest_path = index_copy / (index_copy / CURRENT).read_text().strip() / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    manifest_path.write_text(json.dumps({**manifest, "format_version": FORMAT_VERSION - 1}))
+    with pytest.raises(IndexOutdatedError, match="rag index"):
+        Retriever.open(index_copy, embedder=embedder)
+
+    build_index(settings_for(index_copy), embedder=embedder, progress=False)
+
+    assert read_manifest(index_copy).format_version == FORMAT_VERSION
+    assert Retriever.open(index_copy, embedder=embedder).search("Where was the 21st RTC Heads meeting held?").hits
 
 
 def test_a_build_killed_midway_leaves_the_previous_index_whole(index_copy):

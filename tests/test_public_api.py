@@ -10,6 +10,7 @@ def test_public_names_are_exported():
     assert sorted(rag.__all__) == sorted(
         [
             "Answer", "Assistant", "Citation", "Generator", "LlamaCppGenerator", "ConfigError", "Embedder", "Filters", "Hit", "IndexError_", "IndexMismatchError", "IndexMissingError",
+            "IndexOutdatedError",
             "IndexReport", "IngestError", "ModelError", "Passage", "QueryError", "RagError", "Retriever",
             "SearchResult", "SentenceTransformerEmbedder", "Settings", "build_index", "load_settings",
         ]

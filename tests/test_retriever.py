@@ -28,6 +28,14 @@ def test_each_mode_finds_a_plain_fact(retriever, mode):
     assert any("Labrador" in h.passage.text for h in hits)
 
 
+def test_british_and_american_spellings_find_the_same_passages(retriever):
+    def ranking(question):
+        return [(h.passage.id, round(h.score, 6)) for h in retriever.search(question, k=5, mode="bm25").hits]
+
+    assert ranking("Who organised the Global Canine Forum?") == ranking("Who organized the Global Canine Forum?")
+    assert ranking("the WCO Regional Training Centre in Thailand") == ranking("the WCO Regional Training Center in Thailand")
+
+
 def test_an_issue_named_in_the_question_narrows_and_is_reported(retriever):
     result = retriever.search("What does No. 79 say about gender equality?", k=8)
     assert {h.passage.issue for h in result.hits} == {"ROCB A/P E-Newsletter No. 79"}
