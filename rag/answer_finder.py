@@ -62,6 +62,7 @@ from rag.question_kinds import (
     speaks_of_another,
 )
 from rag.question_parts import asked_in_setting, own_words
+from rag.places import town_names
 from rag.related_words import related_words
 from rag.sentence_facts import has_asked_for, is_byline, is_prose
 from rag.sentences import answer_sentences
@@ -173,6 +174,8 @@ class AnswerFinder:
             around = set(content_terms(passage.title + " " + context))
             if kind in EVENT_CHECKED and happening and not happening & around:
                 continue
+            if kind is Asked.TOWN and not any(set(content_terms(n)) - set(question_terms) for n in town_names(passage.title + " " + context)):
+                continue  # "In which Korean city ...?" is not answered by a sentence naming only Korea
             if act_terms and not act_terms & around:
                 continue  # "Who closed the conference?" is not answered by who took part in it
             score = sum(self.weights[name] * value for name, value in signals.items()) / sum(self.weights.values())

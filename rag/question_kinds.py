@@ -24,6 +24,7 @@ class Asked(Enum):
     NUMBER = "number"
     DATE = "date"
     PERSON = "person"
+    TOWN = "town"  # a city or town: needs a name the gazetteer knows (rag/places.py)
     PLACE = "place"
     ORGANISATION = "organisation"  # a company, agency, university: needs a proper name
     OTHER = "other"
@@ -49,6 +50,7 @@ _ASKED_PATTERNS = [
         rf"\bwho(?:m|se)?\b|\b(?:which|what){_NOUN_PHRASE}(?:official|person|expert|officer|director|minister|commissioner"
         r"|speaker|head|chair|executive|staff member|manager|secretary|delegate)\b|\bname of the (?:person|official|head|director)\b",
     ),
+    (Asked.TOWN, rf"\b(?:which|what){_NOUN_PHRASE}(?:city|cities|town|towns)\b"),
     (Asked.PLACE, rf"\bwhere\b|\b(?:which|what){_NOUN_PHRASE}(?:city|country|town|venue|place|location|hotel|province|region)\b"),
     (
         Asked.ORGANISATION,

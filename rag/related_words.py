@@ -85,16 +85,27 @@ def _wordnet():
         return _PlainWordNet(str(root), None)
 
 
+COMMON_SENSES = 4  # WordNet lists a word's senses most frequent first; beyond these, their more general acts mislead
+MAX_SENSES = 12  # a more general verb with more senses than this ("go", "make", "get") says nothing particular
+
+
 @lru_cache(maxsize=1024)
 def related_words(verb: str) -> frozenset[str]:
-    """The one-word lemmas of every verb sense of `verb` (any inflection), the words derived from them
-    ("closing", "closure") and the words derived from those ("sponsor" → the patron → "sponsorship");
-    empty when WordNet knows no verb of that spelling ("else")."""
+    """Words that may say `verb` (any inflection) was done: the one-word lemmas of its verb senses and of
+    the more general acts its common senses are kinds of ("open" a meeting is to "commence" it; "close" a
+    road is to "bar" it, a rare sense), unless too general,
+    the words derived from them ("closing", "closure") and the words derived from those ("sponsor" → the
+    patron → "sponsorship"); empty when WordNet knows no verb of that spelling ("else")."""
+    wordnet = _wordnet()
+    lemmas = []
+    for rank, synset in enumerate(wordnet.synsets(verb.lower(), pos="v")):
+        lemmas.extend(synset.lemmas())
+        for general in synset.hypernyms() if rank < COMMON_SENSES else []:
+            lemmas.extend(l for l in general.lemmas() if len(wordnet.synsets(l.name(), pos="v")) <= MAX_SENSES)
     found: set[str] = set()
-    for synset in _wordnet().synsets(verb.lower(), pos="v"):
-        for lemma in synset.lemmas():
-            found.add(lemma.name())
-            for derived in lemma.derivationally_related_forms():
-                found.add(derived.name())
-                found.update(further.name() for further in derived.derivationally_related_forms())
+    for lemma in lemmas:
+        found.add(lemma.name())
+        for derived in lemma.derivationally_related_forms():
+            found.add(derived.name())
+            found.update(further.name() for further in derived.derivationally_related_forms())
     return frozenset(word.lower() for word in found if "_" not in word)

@@ -68,7 +68,7 @@ def has_asked_for(
         return float(bool(dates(sentence, question_terms, precision)))
     if kind is Asked.PERSON:
         return 1.0 if _named_people(sentence, question_terms, wanted) else 0.5 * _has_new_name(sentence, question_terms)
-    if kind in (Asked.PLACE, Asked.ORGANISATION):
+    if kind in (Asked.TOWN, Asked.PLACE, Asked.ORGANISATION):
         return _has_new_name(sentence, question_terms)
     return 1.0
 

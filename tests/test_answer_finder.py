@@ -48,7 +48,8 @@ def _candidate(passage: Passage, sentence: str, score: float, index: int = 0) ->
         ("How many delegates did the Philippines send?", Asked.NUMBER),
         ("On what dates was the workshop held?", Asked.DATE),
         ("Who opened the AEO workshop?", Asked.PERSON),
-        ("In which city was the IT Conference held?", Asked.PLACE),
+        ("In which city was the IT Conference held?", Asked.TOWN),
+        ("Where was the IT Conference held?", Asked.PLACE),
         ("What does BACUDA stand for?", Asked.OTHER),
         ("Who is Jin-Cheol Yang?", Asked.OTHER),  # names the person, asks for their post
         ("Who was Head of the ROCB A/P in 2018?", Asked.PERSON),
@@ -60,7 +61,7 @@ def _candidate(passage: Passage, sentence: str, score: float, index: int = 0) ->
         ("What topic did the Director General's research plan cover?", Asked.OTHER),
         ("Which WCO guidance document did the Head of the ROCB A/P present?", Asked.OTHER),
         ("Which Japanese Ministry of Finance official opened the workshop?", Asked.PERSON),
-        ("In which Korean city is the laboratory based?", Asked.PLACE),
+        ("In which Korean city is the laboratory based?", Asked.TOWN),
         ("Which donor agency financed the programme?", Asked.ORGANISATION),
         ("What is the name of the Director General of Myanmar Customs?", Asked.PERSON),
         ("What was the name of the hotel where the ceremony took place?", Asked.PLACE),
@@ -135,6 +136,18 @@ def test_who_did_something_wants_a_sentence_that_says_it_was_done():
     # a question naming the post asks who held it, whatever the sentence says they did
     director = "I'm Jin-Cheol Yang, the Director General of the Central Customs Laboratory."
     assert _ranked("Who took over as Director General of the Central Customs Laboratory?", director) == [director]
+
+
+def test_which_city_wants_a_town_the_question_does_not_name():
+    korea = "The Central Customs Laboratory of Korea carries out product analysis and HS classification for Korea Customs."
+    assert _ranked("In which Korean city is the Central Customs Laboratory of Korea based?", korea) == []
+    seoul = "The Central Customs Laboratory of Korea, based in Seoul, carries out product analysis."
+    assert _ranked("In which Korean city is the Central Customs Laboratory of Korea based?", seoul) == [seoul]
+    # a town in another spelling GeoNames knows ("Ha Noi" for Hanoi), or named in the sentence before
+    hanoi = "The 2023 WCO Technology Conference was held in Ha Noi, Viet Nam, over three days."
+    assert _ranked("In which city was the 2023 WCO Technology Conference held?", hanoi) == [hanoi]
+    before = "The 2023 WCO Technology Conference opened in Ha Noi. It was held over three days."
+    assert "It was held over three days." in _ranked("In which city was the 2023 WCO Technology Conference held over three days?", before)
 
 
 def test_wordnet_knows_which_words_name_the_same_act():
