@@ -57,6 +57,7 @@ from rag.question_kinds import (
     counted,
     date_precision,
     event_terms,
+    names_listed,
     numbered_things,
     requires_asked_for,
     speaks_of_another,
@@ -64,7 +65,7 @@ from rag.question_kinds import (
 from rag.question_parts import asked_in_setting, own_words
 from rag.places import town_names
 from rag.related_words import related_words
-from rag.sentence_facts import has_asked_for, is_byline, is_prose
+from rag.sentence_facts import has_asked_for, is_byline, is_prose, listed_names
 from rag.sentences import answer_sentences
 from rag.terms import content_terms
 
@@ -72,6 +73,7 @@ from rag.terms import content_terms
 # (README, "Answers"). Meaning, coverage and the thing asked for carry most of it.
 WEIGHTS = {"meaning": 1.0, "coverage": 1.5, "asked_for": 1.5, "prose": 0.4, "rank": 1.0}
 CONTEXT_DISCOUNT = 0.8  # coverage found only with the previous sentence counts for less
+MIN_LISTED = 3  # "which nine ..." wants a list: three names listed together show one, whatever its length
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,7 @@ class AnswerFinder:
         authorship = asks_about_authorship(question)
         act = act_asked(question) if kind is Asked.PERSON else None
         act_terms = _act_terms(*act) if act else set()
+        several = min(names_listed(question), MIN_LISTED)
         spans = [(index, span) for index, passage in enumerate(passages) for span in answer_sentences(passage.text)]
         if not spans:
             return []
@@ -176,6 +179,8 @@ class AnswerFinder:
                 continue
             if kind is Asked.TOWN and not any(set(content_terms(n)) - set(question_terms) for n in town_names(passage.title + " " + context)):
                 continue  # "In which Korean city ...?" is not answered by a sentence naming only Korea
+            if several and listed_names(passage.text[previous if previous is not None else begin : end], asked_terms) < several:
+                continue  # "Which eight countries ...?" is not answered by "participants from 8 countries"
             if act_terms and not act_terms & around:
                 continue  # "Who closed the conference?" is not answered by who took part in it
             score = sum(self.weights[name] * value for name, value in signals.items()) / sum(self.weights.values())

@@ -139,6 +139,21 @@ def _post_text(sentence: str, name: re.Match) -> str:
     return _POST_ABBREVIATION.sub(lambda m: _POST_ABBREVIATIONS[m.group(0)], f"{before} {after}")
 
 
+# "Australia, Hong Kong China and Indonesia", "Botswana and Kyrgyzstan": names in a list
+_NAME_RUN = r"[A-Z][\w'’.&/-]*(?:\s+(?:of\s+)?[A-Z][\w'’.&/-]*)*"
+_LISTED_NAMES = re.compile(rf"(?:{_NAME_RUN}\s*,\s*)*{_NAME_RUN},?\s+and\s+{_NAME_RUN}")
+
+
+def listed_names(sentence: str, question_terms: set[str]) -> int:
+    """The most names the sentence lists together ("A, B and C") that the question does not name; words in
+    brackets are left out ("Tin Can (in Lagos) and Onne (in Port-Harcourt)")."""
+    best = 0
+    for match in _LISTED_NAMES.finditer(re.sub(r"\s*\([^()]*\)", "", sentence)):
+        names = re.split(r"\s*,\s*(?:and\s+)?|,?\s+and\s+", match.group(0))
+        best = max(best, sum(1 for name in names if set(content_terms(name)) - question_terms))
+    return best
+
+
 def _has_new_name(sentence: str, question_terms: set[str]) -> float:
     new = _new_tokens(sentence, question_terms)
     return float(any(t[0].isupper() and t.lower() not in STOP and (i > 0 or len(new) == 1) for i, t in enumerate(new)))

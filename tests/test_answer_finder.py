@@ -133,6 +133,7 @@ def test_who_did_something_wants_a_sentence_that_says_it_was_done():
     assert _ranked("Who led the Myanmar Customs delegation to Japan?", headed) == [headed]
     welcomed = "Ms. Ye warmly welcomed the participants to the RKC workshop in her welcoming remarks."
     assert _ranked("Who delivered the welcoming remarks at the RKC workshop?", f"{took_part} {welcomed}") == [welcomed]
+    assert _ranked("Who delivered the closing remarks at the RKC workshop?", welcomed) == []  # remarks of another kind
     # a question naming the post asks who held it, whatever the sentence says they did
     director = "I'm Jin-Cheol Yang, the Director General of the Central Customs Laboratory."
     assert _ranked("Who took over as Director General of the Central Customs Laboratory?", director) == [director]
@@ -148,6 +149,16 @@ def test_which_city_wants_a_town_the_question_does_not_name():
     assert _ranked("In which city was the 2023 WCO Technology Conference held?", hanoi) == [hanoi]
     before = "The 2023 WCO Technology Conference opened in Ha Noi. It was held over three days."
     assert "It was held over three days." in _ranked("In which city was the 2023 WCO Technology Conference held over three days?", before)
+
+
+def test_which_eight_countries_wants_the_countries_listed_not_counted():
+    counted_only = "Following the host's presentation, participants from 8 countries shared their air passenger practices."
+    question = "Which eight countries shared their air passenger practices at the Bali workshop?"
+    assert _ranked(question, counted_only) == []
+    listed = "Participants from Japan, Korea, Malaysia and Thailand shared their air passenger practices."
+    assert _ranked(question, f"{counted_only} {listed}") == [listed]
+    ports = "The model was tested on import data of two Nigerian ports in Tin Can (in Lagos) and Onne (in Port-Harcourt)."
+    assert _ranked("At which two Nigerian ports was the model tested?", ports) == [ports]
 
 
 def test_wordnet_knows_which_words_name_the_same_act():
