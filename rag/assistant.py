@@ -153,6 +153,8 @@ class Assistant:
         raw = "".join(pieces).strip()
         composed = compose(raw, offered, question=standalone, threshold=self.settings.support_threshold, also=also)
         timings["total"] = (time.perf_counter() - started) * 1000
+        if timings["first_token"] is None:  # the model wrote nothing: the quoted answer is the first text shown
+            timings["first_token"] = timings["total"]
         passages = [c.passage for c in offered]
         yield Answer(question, standalone, composed.text, composed.citations, passages, False, result.filters, raw, timings, composed.source)
 

@@ -111,6 +111,16 @@ def test_wrong_markers_from_the_model_are_repaired(retriever):
     assert "Kashiwa" in answer.citations[0].passage.text
 
 
+def test_a_model_that_writes_nothing_still_yields_a_quoted_answer_and_its_timings(retriever):
+    class SilentGenerator(ScriptedGenerator):
+        def stream_chat(self, messages, *, max_tokens):
+            return iter(())
+
+    answer = Assistant(retriever, SilentGenerator("")).ask("Which centre hosted the 21st Regional Training Center Heads meeting?")
+    assert not answer.abstained and answer.source == "extract" and "Kashiwa" in answer.text and answer.citations
+    assert answer.timings_ms["first_token"] == answer.timings_ms["total"] > 0
+
+
 def test_an_invented_figure_never_reaches_the_answer(retriever):
     scripted = ScriptedGenerator("The mission agreed a membership fee of 12,500 euros a year [1].")
     answer = Assistant(retriever, scripted).ask("What did the ROCB A/P mission to the Solomon Islands explain about WCO membership?")
