@@ -100,7 +100,7 @@ def answer_summary(questions, results: list[dict], passage_text: dict[str, str])
         "total_ms_p95": percentile(totals, 95),
         "model_asked": len(generated),
         "model_reply_kept": sum(r.get("source") == "model" for r in generated),
-        "model_first_token_ms_p50": percentile([r["timings_ms"]["first_token"] for r in generated], 50),
+        "model_first_token_ms_p50": percentile([r["timings_ms"]["first_token"] for r in generated if r["timings_ms"]["first_token"] is not None], 50),
         "model_total_ms_p50": percentile([_total_ms(r["timings_ms"]) for r in generated], 50),
         "contains_gold_by_type": {kind: mean(values) for kind, values in sorted(by_type.items())},
         "answered": len(answerable) + len(unanswerable),
