@@ -16,8 +16,10 @@ scored on what a careful reader looks for:
   numbers, sums, dates and people this is a requirement: a sentence without one cannot
   answer, nor can a date sentence that shares no word of what happened, nor a dateline
   (it dates the article, not what was asked about), nor a sentence about another
-  numbered instance ("the second edition" for "the third"); where no sentence is left
-  the assistant abstains;
+  numbered instance ("the second edition" for "the third"). "Who closed the conference?"
+  wants a sentence saying it was closed, in any of the words WordNet has for it; "which
+  city" a town GeoNames knows; "which eight countries" the countries listed. Where no
+  sentence is left the assistant abstains;
 - prose: a full sentence, not a heading or caption (those restate a topic, not a fact);
 - the passage's place in the retrieval ranking.
 
@@ -177,9 +179,9 @@ class AnswerFinder:
             around = set(content_terms(passage.title + " " + context))
             if kind in EVENT_CHECKED and happening and not happening & around:
                 continue
-            if kind is Asked.TOWN and not any(set(content_terms(n)) - set(question_terms) for n in town_names(passage.title + " " + context)):
+            if kind is Asked.TOWN and not any(set(content_terms(n)) - asked_terms for n in town_names(passage.title + " " + context)):
                 continue  # "In which Korean city ...?" is not answered by a sentence naming only Korea
-            if several and listed_names(passage.text[previous if previous is not None else begin : end], asked_terms) < several:
+            if several and listed_names(context, asked_terms) < several:
                 continue  # "Which eight countries ...?" is not answered by "participants from 8 countries"
             if act_terms and not act_terms & around:
                 continue  # "Who closed the conference?" is not answered by who took part in it
@@ -220,8 +222,8 @@ class AnswerFinder:
 
 
 def _act_terms(verb: str, done_as: str) -> set[str]:
-    """Stems of the words that say the act: the verb's WordNet relatives, and the object of a support verb
-    ("welcoming remarks"); none where WordNet knows no such verb ("Who else ...") and there is no object."""
+    """Stems of the words that say the act: the verb's WordNet relatives, and the kind a support verb's
+    object names ("closing" remarks); none where WordNet knows no such verb and there is no object."""
     return set(content_terms(" ".join(related_words(verb)) + " " + done_as))
 
 

