@@ -144,7 +144,8 @@ class AnswerFinder:
         post = asked_post(question)
         authorship = asks_about_authorship(question)
         act = act_asked(question) if kind is Asked.PERSON else None
-        act_terms = _act_terms(*act) if act else set()
+        # one of these must be said around the answer: what happened, for a date; the act, for "who did it"
+        must_mention = happening if kind in EVENT_CHECKED else _act_terms(*act) if act else set()
         several = min(names_listed(question), MIN_LISTED)
         spans = [(index, span) for index, passage in enumerate(passages) for span in answer_sentences(passage.text)]
         if not spans:
@@ -176,15 +177,13 @@ class AnswerFinder:
             context = passage.text[previous if previous is not None else begin : end]
             if question_things and speaks_of_another(question_things, context):
                 continue
-            around = set(content_terms(passage.title + " " + context))
-            if kind in EVENT_CHECKED and happening and not happening & around:
-                continue
-            if kind is Asked.TOWN and not any(set(content_terms(n)) - asked_terms for n in town_names(passage.title + " " + context)):
+            around = passage.title + " " + context
+            if must_mention and not must_mention & set(content_terms(around)):
+                continue  # another event's date; "Who closed the conference?" is not answered by who took part in it
+            if kind is Asked.TOWN and not any(set(content_terms(n)) - asked_terms for n in town_names(around)):
                 continue  # "In which Korean city ...?" is not answered by a sentence naming only Korea
             if several and listed_names(context, asked_terms) < several:
                 continue  # "Which eight countries ...?" is not answered by "participants from 8 countries"
-            if act_terms and not act_terms & around:
-                continue  # "Who closed the conference?" is not answered by who took part in it
             score = sum(self.weights[name] * value for name, value in signals.items()) / sum(self.weights.values())
             candidates.append(Candidate(index, passage, begin, end, score, signals))
         return sorted(candidates, key=lambda c: -c.score)
