@@ -182,7 +182,7 @@ class AnswerFinder:
                 continue  # another event's date; "Who closed the conference?" is not answered by who took part in it
             if kind is Asked.TOWN and not any(set(content_terms(n)) - asked_terms for n in town_names(around)):
                 continue  # "In which Korean city ...?" is not answered by a sentence naming only Korea
-            if several and listed_names(context, asked_terms) < several:
+            if several and listed_names(context, asked_terms, people=kind is Asked.PERSON) < several:
                 continue  # "Which eight countries ...?" is not answered by "participants from 8 countries"
             score = sum(self.weights[name] * value for name, value in signals.items()) / sum(self.weights.values())
             candidates.append(Candidate(index, passage, begin, end, score, signals))

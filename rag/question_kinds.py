@@ -48,7 +48,7 @@ _ASKED_PATTERNS = [
     (
         Asked.PERSON,
         rf"\bwho(?:m|se)?\b|\b(?:which|what){_NOUN_PHRASE}(?:official|person|expert|officer|director|minister|commissioner"
-        r"|speaker|head|chair|executive|staff member|manager|secretary|delegate)\b|\bname of the (?:person|official|head|director)\b",
+        r"|speaker|head|chair|executive|staff member|manager|secretary|delegate)s?\b|\bname of the (?:person|official|head|director)\b",
     ),
     (Asked.TOWN, rf"\b(?:which|what){_NOUN_PHRASE}(?:city|cities|town|towns)\b"),
     (Asked.PLACE, rf"\bwhere\b|\b(?:which|what){_NOUN_PHRASE}(?:city|country|town|venue|place|location|hotel|province|region)\b"),

@@ -144,11 +144,15 @@ _NAME_RUN = r"[A-Z][\w'’.&/-]*(?:\s+(?:of\s+)?[A-Z][\w'’.&/-]*)*"
 _LISTED_NAMES = re.compile(rf"(?:{_NAME_RUN}\s*,\s*)*{_NAME_RUN},?\s+and\s+{_NAME_RUN}")
 
 
-def listed_names(sentence: str, question_terms: set[str]) -> int:
+def listed_names(sentence: str, question_terms: set[str], *, people: bool = True) -> int:
     """The most names the sentence lists together ("A, B and C") that the question does not name; words in
-    brackets are left out ("Tin Can (in Lagos) and Onne (in Port-Harcourt)")."""
+    brackets are left out ("Tin Can (in Lagos) and Onne (in Port-Harcourt)"), and so are people named with a
+    title unless `people` are asked for ("Mr. Kuramoto, Head of ROCB A/P, and Mr. Chan" lists no administrations)."""
+    text = re.sub(r"\s*\([^()]*\)", "", sentence)
+    if not people:
+        text = _TITLED_NAME.sub(" ", text)
     best = 0
-    for match in _LISTED_NAMES.finditer(re.sub(r"\s*\([^()]*\)", "", sentence)):
+    for match in _LISTED_NAMES.finditer(text):
         names = re.split(r"\s*,\s*(?:and\s+)?|,?\s+and\s+", match.group(0))
         best = max(best, sum(1 for name in names if set(content_terms(name)) - question_terms))
     return best

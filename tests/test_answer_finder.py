@@ -159,6 +159,10 @@ def test_which_eight_countries_wants_the_countries_listed_not_counted():
     assert _ranked(question, f"{counted_only} {listed}") == [listed]
     ports = "The model was tested on import data of two Nigerian ports in Tin Can (in Lagos) and Onne (in Port-Harcourt)."
     assert _ranked("At which two Nigerian ports was the model tested?", ports) == [ports]
+    # people listed with their titles are no administrations, though they are when people are asked for
+    officials = "Mr. Norikazu Kuramoto, Head of ROCB A/P, and Mr. Louis Chan, Program Manager, attended the 34th NCP meeting."
+    assert _ranked("Which 16 administrations attended the 34th NCP meeting?", officials) == []
+    assert _ranked("Which two officials attended the 34th NCP meeting?", officials) == [officials]
 
 
 def test_wordnet_knows_which_words_name_the_same_act():
