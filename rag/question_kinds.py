@@ -221,12 +221,16 @@ def asked_post(question: str) -> frozenset[str]:
 # "When did it take place?" says only that it happened ("was held", "met", "convened"): no word to look for
 _TAKE_PLACE = re.compile(r"\b(?:take|takes|took|taken|taking)\s+place\b", re.I)
 _ASKING_TERMS = {"date", "dates", "day", "days", "month", "year", "years", "time", "period", "exact", "exactly"}
+# ", presented at the December 2019 workshop,": a clause between commas that tells which thing, not what happened to it
+_DESCRIBING_CLAUSE = re.compile(r",\s+(?:(?:which|who)\s+(?:was|were|is|are|had|has)\s+)?(?:\w+ed|held|led|run|given|shown|made|built|written)\b[^,?]*,", re.I)
 
 
 def event_terms(question: str) -> frozenset[str]:
     """Stems of the question's lower-case content words: what happened ("take up his post", "designated"),
-    as opposed to the names of who or what it happened to."""
-    words = [w for w in WORD.findall(_TAKE_PLACE.sub(" ", question)) if w[0].islower() and w.lower() not in _ASKING_TERMS]
+    as opposed to the names of who or what it happened to, and to a clause telling which thing it is ("When
+    was the Guide, presented at the 2019 workshop, first published?" asks about publishing)."""
+    asked = _DESCRIBING_CLAUSE.sub(" ", _TAKE_PLACE.sub(" ", question))
+    words = [w for w in WORD.findall(asked) if w[0].islower() and w.lower() not in _ASKING_TERMS]
     return frozenset(content_terms(" ".join(words)))
 
 

@@ -251,6 +251,14 @@ def test_a_date_must_be_the_date_of_what_the_question_asks_about():
     assert _ranked("When did Mr. Uchino pay his courtesy visit to the ROCB A/P?", visit) == [visit]
 
 
+def test_a_clause_telling_which_thing_is_meant_is_not_what_happened():
+    hosting = "The Regional Workshop on AEO, held in Tokyo, prepared Customs for the Olympic Games in 2020."
+    question = "When was the AEO Validator Guide, presented at the December 2019 AEO workshop, first published?"
+    assert _ranked(question, hosting) == []
+    published = "The AEO Validator Guide was first published in June 2019."
+    assert _ranked(question, f"{hosting} {published}") == [published]
+
+
 def test_the_words_in_brackets_say_what_a_follow_up_points_to_not_what_happened():
     meeting = "On 23 March 2022, Mr. Ilkwon HAN moderated the ROCB-RILO meeting."
     tenure = "Mr. Ilkwon HAN completed his tenure at the ROCB A/P on 10 November 2022."
