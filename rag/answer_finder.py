@@ -18,8 +18,8 @@ scored on what a careful reader looks for:
   (it dates the article, not what was asked about), nor a sentence about another
   numbered instance ("the second edition" for "the third"). "Who closed the conference?"
   wants a sentence saying it was closed, in any of the words WordNet has for it; "which
-  city" a town GeoNames knows; "which eight countries" the countries listed. Where no
-  sentence is left the assistant abstains;
+  Fijian city" a town GeoNames knows, in Fiji; "which eight countries" the countries
+  listed, not people. Where no sentence is left the assistant abstains;
 - prose: a full sentence, not a heading or caption (those restate a topic, not a fact);
 - the passage's place in the retrieval ranking.
 
@@ -63,9 +63,10 @@ from rag.question_kinds import (
     numbered_things,
     requires_asked_for,
     speaks_of_another,
+    town_region,
 )
 from rag.question_parts import asked_in_setting, own_words
-from rag.places import town_names
+from rag.places import countries_named, town_names
 from rag.related_words import related_words
 from rag.sentence_facts import has_asked_for, is_byline, is_prose, listed_names
 from rag.sentences import answer_sentences
@@ -147,6 +148,7 @@ class AnswerFinder:
         # one of these must be said around the answer: what happened, for a date; the act, for "who did it"
         must_mention = happening if kind in EVENT_CHECKED else _act_terms(*act) if act else set()
         several = min(names_listed(question), MIN_LISTED)
+        town_countries = countries_named(town_region(question)) if kind is Asked.TOWN else frozenset()
         spans = [(index, span) for index, passage in enumerate(passages) for span in answer_sentences(passage.text)]
         if not spans:
             return []
@@ -180,8 +182,8 @@ class AnswerFinder:
             around = passage.title + " " + context
             if must_mention and not must_mention & set(content_terms(around)):
                 continue  # another event's date; "Who closed the conference?" is not answered by who took part in it
-            if kind is Asked.TOWN and not any(set(content_terms(n)) - asked_terms for n in town_names(around)):
-                continue  # "In which Korean city ...?" is not answered by a sentence naming only Korea
+            if kind is Asked.TOWN and not any(set(content_terms(n)) - asked_terms for n in town_names(around, town_countries)):
+                continue  # "In which Fijian city ...?" is not answered by one naming Fiji, or Lima
             if several and listed_names(context, asked_terms, people=kind is Asked.PERSON) < several:
                 continue  # "Which eight countries ...?" is not answered by "participants from 8 countries"
             score = sum(self.weights[name] * value for name, value in signals.items()) / sum(self.weights.values())

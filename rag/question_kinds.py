@@ -115,6 +115,19 @@ def act_asked(question: str) -> tuple[str, str] | None:
     return verb, " ".join(obj[:-1] or obj)
 
 
+# "In which Fijian city ...", "Which city in Japan ...": where the town asked for is
+_TOWN_ASKED = re.compile(
+    rf"\b(?:which|what)({_NOUN_PHRASE})(?:city|cities|town|towns)\b(\s+(?:in|of)\s+(?-i:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*))?", re.I
+)
+
+
+def town_region(question: str) -> str:
+    """The words saying where the town a "which city" question asks for is: "Fijian" in "In which Fijian
+    city ...?", "in Japan" in "Which city in Japan ...?"; "" for any other question."""
+    match = _TOWN_ASKED.search(question)
+    return " ".join(part.strip() for part in match.groups() if part and part.strip()) if match else ""
+
+
 _COUNT_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
 # "Which nine ASEAN Member States ...", "Apart from the Labrador, which nine other dog breeds ...": several names asked for
 _WHICH_SEVERAL = re.compile(r"\b(?:which|what)\s+(?:the\s+)?(\d{1,2}|" + "|".join(_COUNT_WORDS) + r")\s+(?!(?:of|per|to|or|and|percent|%)\b)\w", re.I)

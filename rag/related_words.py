@@ -109,3 +109,11 @@ def related_words(verb: str) -> frozenset[str]:
             found.add(derived.name())
             found.update(further.name() for further in derived.derivationally_related_forms())
     return frozenset(word.lower() for word in found if "_" not in word)
+
+
+@lru_cache(maxsize=4096)
+def is_common_word(word: str) -> bool:
+    """Is `word`, in lower case, an English word WordNet knows ("officer", "union"), not only a name
+    ("Asia", "Bangkok" are lemmas with capitals)?"""
+    lowered = word.lower()
+    return any(lemma.name() == lowered for synset in _wordnet().synsets(lowered) for lemma in synset.lemmas())

@@ -35,7 +35,7 @@ _QUANTITY = re.compile(
     re.I,
 )
 
-_TITLED_NAME = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Sir|Madam|H\.E)\b\.?\s+((?:[A-Z][\w.’'-]*\s?){1,3})")
+TITLED_NAME = re.compile(r"\b(?:Mr|Ms|Mrs|Dr|Prof|Sir|Madam|H\.E)\b\.?\s+((?:[A-Z][\w.’'-]*\s?){1,3})")
 
 # A person named with their post: "Kunio Mikuriya, Secretary General of the WCO", "P.B.S.C. Nonis, the DG".
 # The name keeps its capitals ("the Customs analysis staffs, including the Director" names nobody); the post may not.
@@ -125,7 +125,7 @@ def _named_people(sentence: str, question_terms: set[str], post: frozenset[str] 
     """People named with a title ("Mr. ARAKI Takahiro", "Dr Wijarn") or with their post ("Kunio Mikuriya,
     Secretary General") whom the question does not name; with `post` (the post a "who was the ..." question
     asks about), only those the sentence gives that post, just before or after the name."""
-    found = [m for pattern in (_TITLED_NAME, _NAME_WITH_POST) for m in pattern.finditer(sentence)]
+    found = [m for pattern in (TITLED_NAME, _NAME_WITH_POST) for m in pattern.finditer(sentence)]
     names = [m for m in found if not set(content_terms(m.group(1))) <= question_terms]
     if post:
         names = [m for m in names if post <= set(content_terms(_post_text(sentence, m)))]
@@ -150,7 +150,7 @@ def listed_names(sentence: str, question_terms: set[str], *, people: bool = True
     title unless `people` are asked for ("Mr. Kuramoto, Head of ROCB A/P, and Mr. Chan" lists no administrations)."""
     text = re.sub(r"\s*\([^()]*\)", "", sentence)
     if not people:
-        text = _TITLED_NAME.sub(" ", text)
+        text = TITLED_NAME.sub(" ", text)
     best = 0
     for match in _LISTED_NAMES.finditer(text):
         names = re.split(r"\s*,\s*(?:and\s+)?|,?\s+and\s+", match.group(0))

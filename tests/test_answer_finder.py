@@ -10,6 +10,7 @@ from rag.composer import compose, extractive_parts, find_disagreement
 from rag.embedder import Embedder
 from rag.passages import Passage
 from rag.question_kinds import Asked, asked_for, asked_post, counted, date_precision, numbered_things
+from rag.places import countries_named, town_names
 from rag.related_words import related_words
 from rag.sentence_facts import has_asked_for
 from rag.terms import content_terms
@@ -149,6 +150,26 @@ def test_which_city_wants_a_town_the_question_does_not_name():
     assert _ranked("In which city was the 2023 WCO Technology Conference held?", hanoi) == [hanoi]
     before = "The 2023 WCO Technology Conference opened in Ha Noi. It was held over three days."
     assert "It was held over three days." in _ranked("In which city was the 2023 WCO Technology Conference held over three days?", before)
+
+
+
+def test_which_fijian_city_wants_a_town_in_fiji():
+    lima = "The most recent WCO IT Conference was organized on 6-8 June 2018 in Lima, Peru."
+    suva = "The Regional Heads of Customs Administration Conference was held in Suva in May 2018."
+    question = "In which Fijian city was the May 2018 Regional Heads of Customs Administration Conference held?"
+    assert _ranked(question, lima) == []
+    assert _ranked(question, f"{lima} {suva}") == [suva]
+    assert countries_named("Fijian") == {"FJ"} and countries_named("Korean") == {"KR", "KP"}
+    assert countries_named("Papua New Guinean") == {"PG"} and countries_named("Thai") == {"TH"}
+    assert countries_named("Regional Customs") == frozenset()
+
+
+def test_places_the_gazetteer_holds_that_are_not_towns_in_the_text():
+    """GeoNames has towns called Asia, Officer, Union and Mikuriya; none of them is meant here."""
+    text = "Dr. Kunio Mikuriya met the Chief Executive Officer of the Asia Pacific Union in Hong Kong, China."
+    assert town_names(text) == {"Hong Kong"}
+    assert town_names("The Korea Customs Service and Sri Lanka Customs met.") == set()
+    assert town_names("They met in Male, Maldives, and in Singapore.") == {"Male", "Singapore"}
 
 
 def test_which_eight_countries_wants_the_countries_listed_not_counted():
