@@ -204,7 +204,7 @@ def date_precision(question: str) -> str:
     return "any"
 
 
-_POST_ENDS = r"(?=\s+(?:of|at|in|for|from|who|whom|that|when|during|under|on)\b|\s*[,?])"  # where a post's name stops
+_POST_ENDS = r"(?=\s+(?:of|at|in|for|from|to|who|whom|that|when|during|under|on)\b|\s*[,?])"  # where a post's name stops
 _POST_WORDS = frozenset(
     "director general commissioner minister secretary head chair chairperson chairman president controller manager"
     " coordinator comptroller attaché attache ambassador officer".split()

@@ -223,6 +223,11 @@ def test_a_two_word_post_wants_both_words():
     assert asked_post("Who is the Secretary General of the WCO?") == set(content_terms("Secretary General"))
     assert _ranked("Who is the Secretary General of the WCO?", f"{director} {secretary}") == [secretary]
     assert _ranked("Who is the Secretary General of the WCO?", director) == []
+    # the post ends before "to whom": a Permanent Secretary of the Ministry of Finance is no Finance Minister
+    question = "What was the name of the Finance Minister to whom the Secretary General's letter was addressed?"
+    secretary_of_ministry = "Mr. Igarashi met Mr. Mackeney Dentana, Permanent Secretary of the Ministry of Finance, and handed him the letter."
+    assert asked_post(question) == set(content_terms("Finance Minister"))
+    assert _ranked(question, secretary_of_ministry) == []
     assert asked_post("Who was serving as Managing Director of the CTI?") == set(content_terms("Managing Director"))
     which = "What is the name of the Director General of Myanmar Customs to whom the participants reported?"
     assert asked_post(which) == set(content_terms("Director General"))
