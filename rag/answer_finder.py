@@ -53,6 +53,7 @@ from rag.question_kinds import (
     EVENT_CHECKED,
     Asked,
     act_asked,
+    asks_where_it_is,
     asked_for,
     asked_post,
     asks_about_authorship,
@@ -66,7 +67,7 @@ from rag.question_kinds import (
     town_region,
 )
 from rag.question_parts import asked_in_setting, own_words
-from rag.places import countries_named, town_names
+from rag.places import countries_named, placed_in, town_names
 from rag.related_words import related_words
 from rag.sentence_facts import has_asked_for, is_byline, is_prose, listed_names
 from rag.sentences import answer_sentences
@@ -149,6 +150,7 @@ class AnswerFinder:
         must_mention = happening if kind in EVENT_CHECKED else _act_terms(*act) if act else set()
         several = min(names_listed(question), MIN_LISTED)
         town_countries = countries_named(town_region(question)) if kind is Asked.TOWN else frozenset()
+        where_it_is = kind is Asked.TOWN and asks_where_it_is(question)
         spans = [(index, span) for index, passage in enumerate(passages) for span in answer_sentences(passage.text)]
         if not spans:
             return []
@@ -182,8 +184,12 @@ class AnswerFinder:
             around = passage.title + " " + context
             if must_mention and not must_mention & set(content_terms(around)):
                 continue  # another event's date; "Who closed the conference?" is not answered by who took part in it
-            if kind is Asked.TOWN and not any(set(content_terms(n)) - asked_terms for n in town_names(around, town_countries)):
-                continue  # "In which Fijian city ...?" is not answered by one naming Fiji, or Lima
+            if kind is Asked.TOWN:
+                towns = {n for n in town_names(around, town_countries) if set(content_terms(n)) - asked_terms}
+                if not towns:
+                    continue  # "In which Fijian city ...?" is not answered by one naming Fiji, or Lima
+                if where_it_is and not placed_in(context, towns, asked_terms):
+                    continue  # where the Union is based is not where its Secretary General visited
             if several and listed_names(context, asked_terms, people=kind is Asked.PERSON) < several:
                 continue  # "Which eight countries ...?" is not answered by "participants from 8 countries"
             score = sum(self.weights[name] * value for name, value in signals.items()) / sum(self.weights.values())

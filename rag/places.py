@@ -14,8 +14,13 @@ name: Singapore), an English word WordNet knows in lower case ("officer"; "Male,
 still counts, a country after it), part of a longer name ("Kong" in "Hong Kong"), or a
 person's name after a title ("Dr. Kunio Mikuriya").
 
+"In which city is the Asian-Pacific Postal Union headquartered?" asks where something is, not
+where something happened: the Union's visit to Bangkok does not say, so the town must be
+tied to what the question names: "based in Montreal", or "the CTI in Kashiwa".
+
     town_names("The meeting was held at the CTI in Kashiwa, Japan.")  # {'Kashiwa'}
     countries_named("Fijian")                                        # {'FJ'}
+    placed_in("The secretariat is based in Montreal, Canada.", {"Montreal"}, set())  # True
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from functools import lru_cache
 
 from rag.related_words import is_common_word
 from rag.sentence_facts import TITLED_NAME
+from rag.terms import content_terms
 
 MIN_POPULATION = 15000  # GeoNames' places of 15,000 people or more: 34,000 towns, read in under a second
 LONGEST_NAME_WORDS = 4  # "Phnom Penh", "Saint Petersburg", "Ho Chi Minh", "Papua New Guinea"
@@ -136,3 +142,20 @@ def _is_town(name: str, after: str, countries: frozenset[str]) -> bool:
         following = _COUNTRY_AFTER.match(after)  # "Male, Maldives"
         return bool(following) and bool(countries_named(following.group(1)) & codes)
     return True
+
+
+_PLACED = re.compile(r"\b(?:located|based|headquartered|headquarters|situated|seated|housed)\b", re.I)
+
+
+def placed_in(text: str, towns: set[str], named: set[str]) -> bool:
+    """Does `text` say where something is, in one of `towns`: "based in Montreal", "headquartered in
+    Bangkok", or a name from the question (its terms `named`) followed by its town ("the CTI in
+    Kashiwa", "RTC Indonesia in Bogor")? A town where something happened ("held in Tokyo", "visited
+    Tokyo Customs") does not, nor another name's town ("visited the ROCB A/P in Bangkok")."""
+    if not towns:
+        return False
+    if _PLACED.search(text):
+        return True
+    names = "|".join(re.escape(town) for town in sorted(towns, key=len, reverse=True))
+    before_town = re.finditer(rf"(?-i:\b([A-Z][\w/.'’-]*)\)?)\s+in\s+(?:{names})\b", plain(text))
+    return any(set(content_terms(match.group(1))) & named for match in before_town)

@@ -128,6 +128,15 @@ def town_region(question: str) -> str:
     return " ".join(part.strip() for part in match.groups() if part and part.strip()) if match else ""
 
 
+_WHERE_IT_IS = re.compile(r"\b(?:is|are|was|were)\b.*\b(?:located|based|headquartered|situated|seated|housed)\b", re.I)
+
+
+def asks_where_it_is(question: str) -> bool:
+    """Does the question ask where something is ("In which city is the APPU headquartered?"), not where
+    something happened ("In which city was the conference held?")?"""
+    return bool(_WHERE_IT_IS.search(question))
+
+
 _COUNT_WORDS = {w: n for n, w in enumerate("two three four five six seven eight nine ten eleven twelve".split(), 2)}
 # "Which nine ASEAN Member States ...", "Apart from the Labrador, which nine other dog breeds ...": several names asked for
 _WHICH_SEVERAL = re.compile(r"\b(?:which|what)\s+(?:the\s+)?(\d{1,2}|" + "|".join(_COUNT_WORDS) + r")\s+(?!(?:of|per|to|or|and|percent|%)\b)\w", re.I)

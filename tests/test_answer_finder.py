@@ -164,6 +164,18 @@ def test_which_fijian_city_wants_a_town_in_fiji():
     assert countries_named("Regional Customs") == frozenset()
 
 
+def test_where_something_is_wants_the_town_tied_to_it_not_where_it_went():
+    question = "In which city is the Asian-Pacific Postal Union headquartered?"
+    visit = "Mr. LIN Hongliang, Secretary General of the Asian-Pacific Postal Union, visited the ROCB A/P in Bangkok on 19 January 2022."
+    assert _ranked(question, visit) == []
+    based = "The Asian-Pacific Postal Union is headquartered in Bangkok, Thailand."
+    assert _ranked(question, f"{visit} {based}") == [based]
+    # a name followed by its town says where that is; an event held there does not
+    assert _ranked("In which city is RTC Indonesia located?", "Officers trained at RTC Indonesia in Bogor for a week.") != []
+    assert _ranked("In which city is RTC Indonesia located?", "RTC Indonesia staff attended a meeting held in Tokyo.") == []
+    assert _ranked("In which city was the RTC Indonesia meeting held?", "RTC Indonesia staff attended a meeting held in Tokyo.") != []
+
+
 def test_places_the_gazetteer_holds_that_are_not_towns_in_the_text():
     """GeoNames has towns called Asia, Officer, Union and Mikuriya; none of them is meant here."""
     text = "Dr. Kunio Mikuriya met the Chief Executive Officer of the Asia Pacific Union in Hong Kong, China."
