@@ -231,7 +231,7 @@ class AnswerFinder:
 def _act_terms(verb: str, done_as: str) -> set[str]:
     """Stems of the words that say the act: the verb's WordNet relatives, and the kind a support verb's
     object names ("closing" remarks); none where WordNet knows no such verb and there is no object."""
-    return set(content_terms(" ".join(related_words(verb)) + " " + done_as))
+    return set(content_terms(" ".join(related_words(verb) if verb else ()) + " " + done_as))
 
 
 def _each_sentence_once(candidates: list[Candidate]) -> list[Candidate]:

@@ -60,6 +60,10 @@ _ASKED_PATTERNS = [
 ]
 
 ASKING_WORD = re.compile(rf"\b{ASKING_WORDS}\b", re.I)
+# An asking word that opens a clause, perhaps after a preposition ("..., who gave the speech?", "In which
+# city ..."); one inside a noun phrase is a relative ("the ceremony where India took over as Vice Chair")
+_CLAUSE_START = r"(?:^|[,;:.?]\s+)\W*(?:(?:in|at|on|for|since|to|from|by|with|during|of|under|after|before|until)\s+)?"
+_ASKING_CLAUSE = re.compile(rf"{_CLAUSE_START}({ASKING_WORDS})\b", re.I)
 # "Who is Jin-Cheol Yang?" names the person and asks what post or part they have
 _WHO_IS_NAMED = re.compile(r"^\W*who\s+(?:is|was|are|were)\s+(?:(?:Mr|Ms|Mrs|Dr|Prof)\.?\s+)?(?-i:[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})\s*\?*\s*$", re.I)
 
@@ -76,9 +80,10 @@ def asked_for(question: str) -> Asked:
         return Asked.OTHER
     lowered = _NAME_OF.sub("which ", question.lower())
     found = [(match.start(), order, match.end(), kind) for order, (kind, pattern) in enumerate(_ASKED_PATTERNS) if (match := re.search(pattern, lowered))]
-    first = ASKING_WORD.search(lowered)
+    opening = _ASKING_CLAUSE.search(lowered)
+    first = opening.start(1) if opening else (match.start() if (match := ASKING_WORD.search(lowered)) else None)
     if first is not None:
-        found = [item for item in found if item[0] <= first.start() < item[2]]
+        found = [item for item in found if item[0] <= first < item[2]]
     return min(found)[3] if found else Asked.OTHER
 
 
@@ -93,7 +98,7 @@ REQUIRED = (Asked.AMOUNT, Asked.NUMBER, Asked.DATE)  # a sentence without one of
 EVENT_CHECKED = (Asked.DATE,)  # numbers are not: "how many took part" is answered by "joined", "inbound" by "inward"
 
 # "Who opened / closed / led ...?" asks who did something; "Who was Head ...?" who held a post
-_WHO_DID = re.compile(r"^\W*who\s+(?!(?:is|was|were|are|has|have|had|will|would|did|does|do|can|could|else)\b)([a-z]+)\b(.*)", re.I | re.S)
+_WHO_DID = re.compile(rf"{_CLAUSE_START}who\s+(?!(?:is|was|were|are|has|have|had|will|would|did|does|do|can|could|else)\b)([a-z]+)\b(.*)", re.I | re.S)
 # Verbs that carry little meaning of their own: in "Who gave the opening speech?" the act is the opening speech
 _SUPPORT_VERBS = frozenset("deliver delivered delivers give gave gives make made makes present presented provide provided offer offered".split())
 _OBJECT_ENDS = re.compile(r"\b(?:at|in|on|for|of|to|during|from|with|by|before|after)\b|[,?]", re.I)
@@ -101,9 +106,10 @@ _OBJECT_ENDS = re.compile(r"\b(?:at|in|on|for|of|to|during|from|with|by|before|a
 
 def act_asked(question: str) -> tuple[str, str] | None:
     """(verb, what it was done as) for "Who <verb> ...?": ("closed", "") for "Who closed the conference?";
-    ("delivered", "closing") for "Who delivered the closing remarks?", where a support verb's object names
-    the act. None for any other question, and for one naming the post asked about ("Who took over as
-    Director General?")."""
+    ("", "closing") for "Who delivered the closing remarks?", where a support verb's object names the act
+    and the verb says nothing of it ("gave" is also "opened" and "held" in WordNet); ("gave", "speech") for
+    "Who gave the speech?". None for any other question, and for one naming the post asked about ("Who
+    took over as Director General?")."""
     match = _WHO_DID.search(question)
     if not match or asked_post(question):
         return None
@@ -112,7 +118,7 @@ def act_asked(question: str) -> tuple[str, str] | None:
         return verb, ""
     obj = [word for word in WORD.findall(_OBJECT_ENDS.split(rest, maxsplit=1)[0]) if word[0].islower() and word.lower() not in STOP]
     # "the closing remarks": what kind of remarks is the act ("the welcoming remarks" did not close anything)
-    return verb, " ".join(obj[:-1] or obj)
+    return ("", " ".join(obj[:-1])) if obj[:-1] else (verb, " ".join(obj))
 
 
 # "In which Fijian city ...", "Which city in Japan ...": where the town asked for is

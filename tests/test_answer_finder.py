@@ -135,6 +135,14 @@ def test_who_did_something_wants_a_sentence_that_says_it_was_done():
     welcomed = "Ms. Ye warmly welcomed the participants to the RKC workshop in her welcoming remarks."
     assert _ranked("Who delivered the welcoming remarks at the RKC workshop?", f"{took_part} {welcomed}") == [welcomed]
     assert _ranked("Who delivered the closing remarks at the RKC workshop?", welcomed) == []  # remarks of another kind
+    # "gave" says nothing of the act ("held" is one of its WordNet senses): the welcoming speech is the act,
+    # and the question may set the scene first, with a relative "where" before its own asking word
+    held = "The ceremony was held on 16 July 2018 in New Delhi. Guests included Dr. Kunio Mikuriya, WCO Secretary General."
+    welcome = "Shri S. Ramesh, Chairman of the CBIC, delivered his welcome address."
+    question = "At the July 2018 ceremony in New Delhi where India took over as Vice Chair, who gave the welcoming speech?"
+    assert asked_for(question) is Asked.PERSON
+    assert _ranked(question, held) == []
+    assert _ranked(question, f"{held} {welcome}") == [welcome]
     # a question naming the post asks who held it, whatever the sentence says they did
     director = "I'm Jin-Cheol Yang, the Director General of the Central Customs Laboratory."
     assert _ranked("Who took over as Director General of the Central Customs Laboratory?", director) == [director]
