@@ -30,6 +30,22 @@ def test_line_end_hyphens_keep_real_hyphens_and_rejoin_split_words():
     assert "organi-zation" not in joined
 
 
+def test_a_sentence_cut_by_a_page_break_is_rejoined_but_titles_and_footnotes_stand_alone():
+    cut = (
+        "At the Ceremony, Shri S. Ramesh, Chairman of the CBIC delivered his welcome address, in which he touched upon"
+        " capacity building in cooperation with the ROCB A/P and other regional bodies, such as WCO Regional\n\n\n\n"
+        "Training Centers and Regional Customs Laboratories. Then, Dr. Mikuriya made a keynote address.\n"
+    )
+    assert texts(cut) == [cut.replace("\n\n\n\n", " ").strip()]
+    title = "WCO A/P Regional High-Level Seminar of Cross-Border E-Commerce\n\n\n16-17 July 2018, New Delhi, India\n"
+    assert len(texts(title)) == 2
+    footnote = (
+        "Through the BACUDA (Data Analytics) Scholarship program for customs officials of the region in the past year, I would\n\n"
+        '\u00b9 "BACUDA" is an abbreviation of "Band of Customs Data Analysts".\n'
+    )
+    assert len(texts(footnote)) == 2
+
+
 def test_page_numbers_and_contents_page_references_are_dropped():
     raw = "Contents\n\nKorea Regional Customs Laboratory Brief\t1\nAre you interested in A-CIP?\t9\n\n12\n\nBody text here.\n"
     blocks = clean_blocks(raw)

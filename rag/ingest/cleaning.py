@@ -163,7 +163,7 @@ def _continues(previous: _Line, line: _Line, gap: int, width: int | None) -> boo
     prev, text = previous.text.rstrip(), line.text.lstrip()
     if _starts_list_item(text) and not _breaks_date(prev, text):  # "– 9 February 2022" after "on 8" is no list item
         return False
-    mid_sentence = not prev.endswith(_TERMINAL) and (text[:1].islower() or text[:1] in "(&," or _breaks_date(prev, text))
+    mid_sentence = not prev.endswith(_TERMINAL) and (text[:1].islower() or text[:1] in "(&," or _breaks_date(prev, text) or _cut_by_page(prev, text))
     if re.search(r"[A-Za-z]-$", prev) and text[:1].isalpha():
         return gap <= 3
     if mid_sentence:
@@ -173,6 +173,17 @@ def _continues(previous: _Line, line: _Line, gap: int, width: int | None) -> boo
     if width is not None:
         return len(prev) >= 0.7 * width and not prev.endswith(":")
     return False
+
+
+CUT_SENTENCE_MIN_WORDS = 20  # a line this long without closing punctuation is no title: its sentence goes on
+
+
+def _cut_by_page(prev: str, text: str) -> bool:
+    """Is `prev` a sentence a page break cut ("... such as WCO Regional" / "Training Centers and ...")?
+    Titles are short, so a long line ending in a word goes on in the next, unless that is a dateline."""
+    ends_in_word = prev[-1:].isascii() and prev[-1:].isalnum()  # not a footnote mark ("languages.⁸")
+    footnote = not text[:1].isascii()  # "¹ "BACUDA" is an abbreviation of ..."
+    return len(prev.split()) >= CUT_SENTENCE_MIN_WORDS and ends_in_word and not footnote and not is_dateline(text)
 
 
 def _breaks_date(prev: str, text: str) -> bool:
