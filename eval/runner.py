@@ -1,7 +1,10 @@
 """Run the question set through the retriever and write results that survive a crash.
 
 Each answered question is appended to results.jsonl and flushed at once; rerunning into
-the same folder skips the ids already there, so a run killed halfway loses nothing.
+the same folder skips the ids already there, so a run killed halfway loses nothing. Only
+the same run resumes: run.json records the index build, mode, k and model, and results of
+another run (the index rebuilt, another model) are moved to results.previous.jsonl
+rather than mixed with the new ones.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ from rag.assistant import Assistant
 from rag.retriever import Retriever
 
 RESULTS = "results.jsonl"
+PREVIOUS_RESULTS = "results.previous.jsonl"
+RUN = "run.json"
 SUMMARY = "summary.json"
 RETRIEVED_PER_QUESTION = 10
 
@@ -62,6 +67,7 @@ def run_retrieval(
     """Retrieve (and answer, given an assistant) every question not yet in out_dir/results.jsonl."""
     out_dir.mkdir(parents=True, exist_ok=True)
     results = out_dir / RESULTS
+    _set_aside_another_run(out_dir, _run_identity(retriever, mode, k, assistant))
     _repair_tail(results)
     done = _done_ids(results)
     todo = [q for q in questions if q.id not in done]
@@ -91,6 +97,22 @@ def run_retrieval(
             handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             handle.flush()
     return results
+
+
+def _run_identity(retriever: Retriever, mode: str, k: int, assistant: Assistant | None) -> dict:
+    """What makes two runs' results comparable: the index build, the mode, k and the answering model."""
+    model = str(getattr(assistant.generator, "path", type(assistant.generator).__name__)) if assistant else None
+    return {"index_built_at": retriever.built_at, "mode": mode, "k": k, "answers_by": model}
+
+
+def _set_aside_another_run(out_dir: Path, identity: dict) -> None:
+    """Keep results.jsonl only when it holds this same run; else move it to results.previous.jsonl."""
+    results, marker = out_dir / RESULTS, out_dir / RUN
+    recorded = json.loads(marker.read_text(encoding="utf-8")) if marker.is_file() else None
+    if results.is_file() and recorded != identity:
+        results.replace(out_dir / PREVIOUS_RESULTS)
+        tqdm.write(f"{results} held results of another run (index, mode, k or model); moved to {PREVIOUS_RESULTS}.")
+    marker.write_text(json.dumps(identity, indent=2), encoding="utf-8")
 
 
 def _ms(value: float | None) -> float | None:

@@ -111,6 +111,11 @@ class Retriever:
         return self._stored.documents
 
     @property
+    def built_at(self) -> str:
+        """When the index was built: results computed on another build may differ."""
+        return self._stored.manifest.built_at
+
+    @property
     def embedder(self) -> Embedder:
         """The model that built this index: questions and sentences must be embedded with it."""
         return self._embedder

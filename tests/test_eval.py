@@ -9,7 +9,7 @@ from eval.calibrate import sweep
 from eval.harness import check_against_baseline, evaluate
 from eval.metrics import question_metrics, within_budget
 from eval.questions import DEFAULT_QUESTIONS, load_questions
-from eval.runner import RESULTS, read_results
+from eval.runner import PREVIOUS_RESULTS, RESULTS, read_results
 from rag.cli import build_app
 
 pytestmark = pytest.mark.slow
@@ -56,6 +56,16 @@ def test_a_run_writes_the_agreed_schema_and_resumes(tmp_path, retriever):
     report = (out / "report.md").read_text()
     assert "Recall@k" in report and (out / "recall_at_k.png").stat().st_size > 1000
     assert "<img src=\"data:image/png;base64," in (out / "report.html").read_text()
+
+
+def test_results_of_another_run_are_set_aside_not_resumed(tmp_path, retriever):
+    questions = load_questions(DEFAULT_QUESTIONS)[:3]
+    out = tmp_path / "run"
+    evaluate(questions[:2], retriever, out, modes=["bm25"], progress=False)
+    evaluate(questions, retriever, out, modes=["dense"], progress=False)  # another mode: nothing of the bm25 run is kept
+    rows = read_results(out / RESULTS)
+    assert [r["id"] for r in rows] == [q.id for q in questions]
+    assert [r["id"] for r in read_results(out / PREVIOUS_RESULTS)] == [q.id for q in questions[:2]]
 
 
 def test_no_retrieval_regression_against_the_baseline(tmp_path, retriever):
