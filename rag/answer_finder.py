@@ -53,6 +53,7 @@ from rag.question_kinds import (
     EVENT_CHECKED,
     Asked,
     act_asked,
+    asks_where,
     asks_where_it_is,
     asked_for,
     asked_post,
@@ -67,7 +68,7 @@ from rag.question_kinds import (
     town_region,
 )
 from rag.question_parts import asked_in_setting, own_words
-from rag.places import countries_named, placed_in, town_names
+from rag.places import countries_named, place_names, placed_in, says_online, town_names
 from rag.related_words import related_words
 from rag.sentence_facts import has_asked_for, is_byline, is_prose, listed_names
 from rag.sentences import answer_sentences
@@ -151,6 +152,7 @@ class AnswerFinder:
         several = min(names_listed(question), MIN_LISTED)
         town_countries = countries_named(town_region(question)) if kind is Asked.TOWN else frozenset()
         where_it_is = kind is Asked.TOWN and asks_where_it_is(question)
+        place_wanted = kind is Asked.PLACE and asks_where(question)
         spans = [(index, span) for index, passage in enumerate(passages) for span in answer_sentences(passage.text)]
         if not spans:
             return []
@@ -190,6 +192,8 @@ class AnswerFinder:
                     continue  # "In which Fijian city ...?" is not answered by one naming Fiji, or Lima
                 if where_it_is and not placed_in(context, towns, asked_terms):
                     continue  # where the Union is based is not where its Secretary General visited
+            if place_wanted and not says_online(context) and not {n for n in place_names(around) if set(content_terms(n)) - asked_terms}:
+                continue  # "Where was the forum held?" is not answered by "has been organising the forum since 2011"
             if several and listed_names(context, asked_terms, people=kind is Asked.PERSON) < several:
                 continue  # "Which eight countries ...?" is not answered by "participants from 8 countries"
             score = sum(self.weights[name] * value for name, value in signals.items()) / sum(self.weights.values())

@@ -112,8 +112,26 @@ def _names_country(word: str, country: str) -> bool:
 def town_names(text: str, countries: frozenset[str] = frozenset()) -> set[str]:
     """The names of towns and cities in `text` (whole capitalised words, up to four), the longest where
     names overlap; only those in `countries` (ISO codes) when any are given."""
+    return {name for name, after in _gazetteer_names(text) if _is_town(name, after, countries)}
+
+
+def place_names(text: str) -> set[str]:
+    """The towns, cities and countries named in `text`: what "Where was it held?" wants."""
+    return {name for name, after in _gazetteer_names(text) if name in _gazetteer().countries or _is_town(name, after, frozenset())}
+
+
+_ONLINE = re.compile(r"\b(?:online|virtual(?:ly)?|video\s*conferenc\w*|webinars?)\b", re.I)
+
+
+def says_online(text: str) -> bool:
+    """"held online", "virtually", "by videoconference": also an answer to where something took place."""
+    return bool(_ONLINE.search(text))
+
+
+def _gazetteer_names(text: str) -> list[tuple[str, str]]:
+    """(name, the text after it) for each town or country name in `text`, the longest where names overlap."""
     gazetteer = _gazetteer()
-    found: set[str] = set()
+    found: list[tuple[str, str]] = []
     text = TITLED_NAME.sub(lambda m: " " * len(m.group(0)), text)  # "Dr. Kunio Mikuriya" is a person
     for run in _CAPITALISED_RUN.finditer(text):
         words = run.group(0).split()
@@ -122,8 +140,7 @@ def town_names(text: str, countries: frozenset[str] = frozenset()) -> set[str]:
             for end in range(min(len(words), start + LONGEST_NAME_WORDS), start, -1):
                 name = plain(" ".join(words[start:end]).strip("'’-"))
                 if name in gazetteer.towns or name in gazetteer.countries:
-                    if _is_town(name, text[run.end() :], countries):
-                        found.add(name)
+                    found.append((name, text[run.end() :]))
                     start = end - 1
                     break
             start += 1

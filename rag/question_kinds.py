@@ -134,6 +134,11 @@ def town_region(question: str) -> str:
     return " ".join(part.strip() for part in match.groups() if part and part.strip()) if match else ""
 
 
+def asks_where(question: str) -> bool:
+    """Does the question open with "where" ("Where was the forum held?"): a place it wants named?"""
+    return bool(re.match(r"\W*where\b", question, re.I))
+
+
 _WHERE_IT_IS = re.compile(r"\b(?:is|are|was|were)\b.*\b(?:located|based|headquartered|situated|seated|housed)\b", re.I)
 
 

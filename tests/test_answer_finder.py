@@ -184,6 +184,15 @@ def test_where_something_is_wants_the_town_tied_to_it_not_where_it_went():
     assert _ranked("In which city was the RTC Indonesia meeting held?", "RTC Indonesia staff attended a meeting held in Tokyo.") != []
 
 
+def test_where_wants_a_place_or_online():
+    since = "The WCO has been organising the Global Canine Forum since 2011."
+    assert _ranked("Where was the most recent WCO Global Canine Forum held?", since) == []
+    held = "The latest Global Canine Forum was held in Brussels in 2023."
+    assert _ranked("Where was the most recent WCO Global Canine Forum held?", f"{since} {held}") == [held]
+    online = "The latest Global Canine Forum was held online in 2023."
+    assert _ranked("Where was the most recent WCO Global Canine Forum held?", online) == [online]
+
+
 def test_places_the_gazetteer_holds_that_are_not_towns_in_the_text():
     """GeoNames has towns called Asia, Officer, Union and Mikuriya; none of them is meant here."""
     text = "Dr. Kunio Mikuriya met the Chief Executive Officer of the Asia Pacific Union in Hong Kong, China."
