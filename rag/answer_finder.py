@@ -53,6 +53,7 @@ from rag.question_kinds import (
     EVENT_CHECKED,
     Asked,
     act_asked,
+    asks_venue,
     asks_where,
     asks_where_it_is,
     asked_for,
@@ -68,7 +69,7 @@ from rag.question_kinds import (
     town_region,
 )
 from rag.question_parts import asked_in_setting, own_words
-from rag.places import countries_named, place_names, placed_in, says_online, town_names
+from rag.places import countries_named, place_names, placed_in, says_online, town_names, venue_names
 from rag.related_words import related_words
 from rag.sentence_facts import has_asked_for, is_byline, is_prose, listed_names
 from rag.sentences import answer_sentences
@@ -153,6 +154,7 @@ class AnswerFinder:
         town_countries = countries_named(town_region(question)) if kind is Asked.TOWN else frozenset()
         where_it_is = kind is Asked.TOWN and asks_where_it_is(question)
         place_wanted = kind is Asked.PLACE and asks_where(question)
+        venue_wanted = kind is Asked.PLACE and asks_venue(question)
         spans = [(index, span) for index, passage in enumerate(passages) for span in answer_sentences(passage.text)]
         if not spans:
             return []
@@ -194,6 +196,8 @@ class AnswerFinder:
                     continue  # where the Union is based is not where its Secretary General visited
             if place_wanted and not says_online(context) and not {n for n in place_names(around) if set(content_terms(n)) - asked_terms}:
                 continue  # "Where was the forum held?" is not answered by "has been organising the forum since 2011"
+            if venue_wanted and not [n for n in venue_names(context) if set(content_terms(n)) - asked_terms]:
+                continue  # "At which venue in Tokyo ...?" is not answered by the event held there
             if several and listed_names(context, asked_terms, people=kind is Asked.PERSON) < several:
                 continue  # "Which eight countries ...?" is not answered by "participants from 8 countries"
             score = sum(self.weights[name] * value for name, value in signals.items()) / sum(self.weights.values())

@@ -14,6 +14,9 @@ name: Singapore), an English word WordNet knows in lower case ("officer"; "Male,
 still counts, a country after it), part of a longer name ("Kong" in "Hong Kong"), or a
 person's name after a title ("Dr. Kunio Mikuriya").
 
+"Where was it held?" wants a town or country (or "online"), and "At which venue ...?" a venue
+by its name: "at the UN Conference Centre", not "at the Celebration Event" or "at a hotel".
+
 "In which city is the Asian-Pacific Postal Union headquartered?" asks where something is, not
 where something happened: the Union's visit to Bangkok does not say, so the town must be
 tied to what the question names: "based in Montreal", or "the CTI in Kashiwa".
@@ -118,6 +121,25 @@ def town_names(text: str, countries: frozenset[str] = frozenset()) -> set[str]:
 def place_names(text: str) -> set[str]:
     """The towns, cities and countries named in `text`: what "Where was it held?" wants."""
     return {name for name, after in _gazetteer_names(text) if name in _gazetteer().countries or _is_town(name, after, frozenset())}
+
+
+_VENUE_WORDS = (
+    r"(?:Hall|Hotel|Cent(?:re|er)|Building|Forum|Auditorium|Headquarters|HQ|Institute|Palace|Room|Theat(?:re|er)|Museum"
+    r"|Academy|College|School|University|Complex|Plaza|Tower|Office|Campus)"
+)
+# "at the UN Conference Centre", "at Imperial Hotel", "the Taj Palace": a venue by its name
+_NAMED_VENUE = re.compile(
+    rf"\b(?:at|in)\s+(?:the\s+)?((?:[A-Z][\w'’&/.-]*\s+(?:of\s+(?:the\s+)?)?)*[A-Z][\w'’&/.-]*)"
+    rf"|((?:[A-Z][\w'’&.-]*\s+)+{_VENUE_WORDS})\b"
+)
+_EVENT_WORDS = re.compile(r"\b(?:Event|Ceremony|Meeting|Conference|Symposium|Workshop|Seminar|Session|Summit|Course|Programme|Program)s?$")
+
+
+def venue_names(text: str) -> list[str]:
+    """Names of venues in `text`: a name after "at" or "in", or a name ending in Hall, Hotel, Centre ...;
+    not an event ("at the Celebration Event")."""
+    names = [match.group(1) or match.group(2) for match in _NAMED_VENUE.finditer(text)]
+    return [name for name in names if not _EVENT_WORDS.search(name)]
 
 
 _ONLINE = re.compile(r"\b(?:online|virtual(?:ly)?|video\s*conferenc\w*|webinars?)\b", re.I)

@@ -134,6 +134,14 @@ def town_region(question: str) -> str:
     return " ".join(part.strip() for part in match.groups() if part and part.strip()) if match else ""
 
 
+_VENUE_ASKED = re.compile(rf"\b(?:which|what){_NOUN_PHRASE}(?:venue|hotel|building|hall)s?\b", re.I)
+
+
+def asks_venue(question: str) -> bool:
+    """Does the question ask for a venue by name ("At which venue in Tokyo was ... held?")?"""
+    return bool(_VENUE_ASKED.search(_NAME_OF.sub("which ", question)))
+
+
 def asks_where(question: str) -> bool:
     """Does the question open with "where" ("Where was the forum held?"): a place it wants named?"""
     return bool(re.match(r"\W*where\b", question, re.I))

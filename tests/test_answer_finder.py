@@ -193,6 +193,18 @@ def test_where_wants_a_place_or_online():
     assert _ranked("Where was the most recent WCO Global Canine Forum held?", online) == [online]
 
 
+def test_which_venue_or_hotel_wants_one_by_its_name():
+    unnamed = "The ceremony was held on 16 July 2018 at a hotel in New Delhi, India."
+    named = "The ceremony was held on 16 July 2018 at the Taj Palace in New Delhi, India."
+    question = "What was the name of the New Delhi hotel where the July 2018 ceremony was held?"
+    assert _ranked(question, unnamed) == []
+    assert _ranked(question, f"{unnamed} {named}") == [named]
+    event = "Dr. Kunio Mikuriya delivered his congratulatory address at the Celebration Event in Tokyo."
+    centre = "The 41st UN/CEFACT Forum was held at the UN Conference Centre in Bangkok."
+    assert _ranked("At which venue in Tokyo did Dr. Kunio Mikuriya deliver his congratulatory address?", event) == []
+    assert _ranked("At which venue in Bangkok was the 41st UN/CEFACT Forum held?", centre) == [centre]
+
+
 def test_places_the_gazetteer_holds_that_are_not_towns_in_the_text():
     """GeoNames has towns called Asia, Officer, Union and Mikuriya; none of them is meant here."""
     text = "Dr. Kunio Mikuriya met the Chief Executive Officer of the Asia Pacific Union in Hong Kong, China."
