@@ -33,6 +33,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.query_filters import MONTH_PATTERN
 from rag.related_words import is_common_word
 from rag.sentence_facts import TITLED_NAME
 from rag.terms import content_terms
@@ -132,14 +133,15 @@ _NAMED_VENUE = re.compile(
     rf"\b(?:at|in)\s+(?:the\s+)?((?:[A-Z][\w'’&/.-]*\s+(?:of\s+(?:the\s+)?)?)*[A-Z][\w'’&/.-]*)"
     rf"|((?:[A-Z][\w'’&.-]*\s+)+{_VENUE_WORDS})\b"
 )
+_MONTH = re.compile(MONTH_PATTERN, re.I)
 _EVENT_WORDS = re.compile(r"\b(?:Event|Ceremony|Meeting|Conference|Symposium|Workshop|Seminar|Session|Summit|Course|Programme|Program)s?$")
 
 
 def venue_names(text: str) -> list[str]:
     """Names of venues in `text`: a name after "at" or "in", or a name ending in Hall, Hotel, Centre ...;
-    not an event ("at the Celebration Event")."""
+    not an event ("at the Celebration Event"), a month ("in June") or a town or country ("in New Delhi")."""
     names = [match.group(1) or match.group(2) for match in _NAMED_VENUE.finditer(text)]
-    return [name for name in names if not _EVENT_WORDS.search(name)]
+    return [name for name in names if not _EVENT_WORDS.search(name) and not _MONTH.fullmatch(name) and not place_names(name)]
 
 
 _ONLINE = re.compile(r"\b(?:online|virtual(?:ly)?|video\s*conferenc\w*|webinars?)\b", re.I)
@@ -196,5 +198,6 @@ def placed_in(text: str, towns: set[str], named: set[str]) -> bool:
     if _PLACED.search(text):
         return True
     names = "|".join(re.escape(town) for town in sorted(towns, key=len, reverse=True))
-    before_town = re.finditer(rf"(?-i:\b([A-Z][\w/.'’-]*)\)?)\s+in\s+(?:{names})\b", plain(text))
-    return any(set(content_terms(match.group(1))) & named for match in before_town)
+    # "the CTI in Kashiwa", "Japan Customs Training Institute (CTI) in Kashiwa": the name, or its abbreviation
+    before_town = re.finditer(rf"(?-i:\b([A-Z][\w/.'’-]*)(?:\s+\(([A-Z][\w/.-]*)\))?)\s+in\s+(?:{names})\b", plain(text))
+    return any(set(content_terms(" ".join(filter(None, match.groups())))) & named for match in before_town)

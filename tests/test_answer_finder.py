@@ -182,6 +182,12 @@ def test_where_something_is_wants_the_town_tied_to_it_not_where_it_went():
     assert _ranked("In which city is RTC Indonesia located?", "Officers trained at RTC Indonesia in Bogor for a week.") != []
     assert _ranked("In which city is RTC Indonesia located?", "RTC Indonesia staff attended a meeting held in Tokyo.") == []
     assert _ranked("In which city was the RTC Indonesia meeting held?", "RTC Indonesia staff attended a meeting held in Tokyo.") != []
+    # "In which city is X?" asks where it is, too; a name's abbreviation in brackets stands for it
+    question = "In which Japanese city is the Customs Training Institute?"
+    visit = "On the way back, the participants of the Customs Training Institute course visited the old Japanese city of Kawagoe."
+    kashiwa = "The workshop was held at the Japan Customs Training Institute (CTI) in Kashiwa, Japan."
+    assert _ranked(question, visit) == []
+    assert _ranked(question, f"{visit} {kashiwa}") == [kashiwa]
 
 
 def test_where_wants_a_place_or_online():
@@ -203,6 +209,8 @@ def test_which_venue_or_hotel_wants_one_by_its_name():
     centre = "The 41st UN/CEFACT Forum was held at the UN Conference Centre in Bangkok."
     assert _ranked("At which venue in Tokyo did Dr. Kunio Mikuriya deliver his congratulatory address?", event) == []
     assert _ranked("At which venue in Bangkok was the 41st UN/CEFACT Forum held?", centre) == [centre]
+    in_june = "The e-commerce seminar was held at a hotel in Mumbai in June 2018."
+    assert _ranked("At which hotel was the e-commerce seminar held?", in_june) == []  # a month or a town is no hotel
 
 
 def test_places_the_gazetteer_holds_that_are_not_towns_in_the_text():
