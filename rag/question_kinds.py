@@ -165,11 +165,20 @@ _COUNT_WORDS = {w: n for n, w in enumerate("two three four five six seven eight 
 _WHICH_SEVERAL = re.compile(r"\b(?:which|what)\s+(?:the\s+)?(\d{1,2}|" + "|".join(_COUNT_WORDS) + r")\s+(?!(?:of|per|to|or|and|percent|%)\b)\w", re.I)
 
 
+# "Which countries ...", "Which Asia Pacific customs administrations ...": named things, more than one
+_WHICH_NAMED_PLURAL = re.compile(
+    rf"^\W*(?:which|what){_NOUN_PHRASE}(?:countries|administrations|economies|member states|companies|agencies"
+    r"|organi[sz]ations|institutions|universities|firms)\b",
+    re.I,
+)
+
+
 def names_listed(question: str) -> int:
-    """How many names a "which <n> ..." question asks for ("Which eight countries ...?" → 8); 0 for any other."""
+    """How many names a "which <n> ..." question asks for ("Which eight countries ...?" → 8), 2 for "which
+    countries / companies ..." without a count; 0 for any other."""
     match = _WHICH_SEVERAL.search(question)
     if not match:
-        return 0
+        return 2 if _WHICH_NAMED_PLURAL.search(question) else 0
     count = match.group(1).lower()
     number = int(count) if count.isdigit() else _COUNT_WORDS[count]
     return number if 2 <= number <= 50 else 0

@@ -229,6 +229,12 @@ def test_which_eight_countries_wants_the_countries_listed_not_counted():
     assert _ranked(question, f"{counted_only} {listed}") == [listed]
     ports = "The model was tested on import data of two Nigerian ports in Tin Can (in Lagos) and Onne (in Port-Harcourt)."
     assert _ranked("At which two Nigerian ports was the model tested?", ports) == [ports]
+    # "which companies" with no count wants more than one named
+    sessions = "Joint sessions with rights holders were held to learn product identification techniques."
+    named = "Rights holders such as Nike, Adidas and Chanel took part in the joint sessions."
+    question = "Which companies took part as rights holders in the joint sessions on product identification?"
+    assert _ranked(question, sessions) == []
+    assert _ranked(question, f"{sessions} {named}") == [named]
     # people listed with their titles are no administrations, though they are when people are asked for
     officials = "Mr. Norikazu Kuramoto, Head of ROCB A/P, and Mr. Louis Chan, Program Manager, attended the 34th NCP meeting."
     assert _ranked("Which 16 administrations attended the 34th NCP meeting?", officials) == []
