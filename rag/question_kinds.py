@@ -197,7 +197,10 @@ def kind_is_checked(question: str) -> bool:
 
 def counted(question: str) -> frozenset[str]:
     """The stem of what a "how many" question counts, the head of its noun phrase: "How many Thai Customs
-    officers were ..." → {offic} ("17 areas of Customs knowledge" does not count officers)."""
+    officers were ..." → {offic} ("17 areas of Customs knowledge" does not count officers); for "how
+    long", units of time."""
+    if re.search(r"\bhow long\b", question, re.I):
+        return _DURATION_UNITS  # "for how long ...": "four years", not "two programmes"
     match = re.search(r"\bhow many\s+(.*)", question, re.I)
     if not match:
         return frozenset()
@@ -215,6 +218,7 @@ def counted(question: str) -> frozenset[str]:
     return frozenset(content_terms(nouns[-1] if nouns else " ".join(words)))
 
 
+_DURATION_UNITS = frozenset(content_terms("years months weeks days hours minutes"))
 _PLAIN_VERBS = frozenset({"took", "came", "went", "got", "made", "gave", "sent", "saw", "attend", "join"})
 
 

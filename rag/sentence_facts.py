@@ -81,7 +81,9 @@ def quantities(sentence: str, question_terms: set[str], wanted: frozenset[str] =
     return [
         m.group(0)
         for m in _QUANTITY.finditer(text)
-        if _is_new(m.group(0), question_terms) and (not wanted or _counts_what(text[m.end() :], wanted, m.group(0)))
+        # "... four programmes ... for how long?" is answered by "four years": the count of another thing
+        if (_is_new(m.group(0), question_terms) or (wanted and not wanted & question_terms))
+        and (not wanted or _counts_what(text[m.end() :], wanted, m.group(0)))
     ]
 
 

@@ -106,6 +106,12 @@ def test_a_count_must_count_the_thing_asked_about():
     selected = "How many Thai Customs officers were selected as Pre-Talents?"
     areas = "Under this project, there are 17 areas of Customs knowledge identified by the Department."
     assert has_asked_for(Asked.NUMBER, areas, set(content_terms(selected)), counted(selected)) == 0.0
+    # "how long" wants a time, which may repeat a number the question gives of something else
+    how_long = "For how long were the College's four accredited programmes granted their extended validity?"
+    two = "The College had two on-the-job training programmes accredited under the Qualifications Framework."
+    four_years = "All four programmes were granted an extended validity period of four years."
+    assert has_asked_for(Asked.NUMBER, two, set(content_terms(how_long)), counted(how_long)) == 0.0
+    assert has_asked_for(Asked.NUMBER, four_years, set(content_terms(how_long)), counted(how_long)) == 1.0
 
 
 def _ranked(question: str, text: str) -> list[str]:
