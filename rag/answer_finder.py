@@ -18,8 +18,9 @@ scored on what a careful reader looks for:
   (it dates the article, not what was asked about), nor a sentence about another
   numbered instance ("the second edition" for "the third"). "Who closed the conference?"
   wants a sentence saying it was closed, in any of the words WordNet has for it; "which
-  Fijian city" a town GeoNames knows, in Fiji; "which eight countries" the countries
-  listed, not people. Where no sentence is left the assistant abstains;
+  Fijian city" a town GeoNames knows, in Fiji ("where is it based" one tied to it);
+  "where" a town or country; "which venue" one by its name; "which eight countries" the
+  countries listed, not people. Where no sentence is left the assistant abstains;
 - prose: a full sentence, not a heading or caption (those restate a topic, not a fact);
 - the passage's place in the retrieval ranking.
 

@@ -1,9 +1,11 @@
 """What a question asks for, read from its wording.
 
 The finder needs to know whether a question wants a number, a sum, a date, a person, a
-place or an organisation (`asked_for`), and what it pins down: what a "how many" counts,
-how fine a date it wants, the post a "who was the ..." names, what happened, and which
-numbered instance ("the third edition") it is about. Plain patterns, no model.
+place or an organisation (`asked_for`, read from the asking word that opens a clause), and
+what it pins down: what a "how many" counts, how fine a date it wants, the post a "who was
+the ..." names, what happened, which numbered instance ("the third edition") it is about,
+the country of a "which Fijian city", whether it asks where something is, and how many
+names a "which countries" wants. Plain patterns, no model.
 
     asked_for("How many delegates did the Philippines send?")  # Asked.NUMBER
     counted("How many Thai Customs officers attended?")        # {'offic'}
