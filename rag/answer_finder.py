@@ -153,7 +153,7 @@ class AnswerFinder:
         must_mention = happening if kind in EVENT_CHECKED else _act_terms(*act) if act else set()
         several = min(names_listed(question), MIN_LISTED)
         town_countries = countries_named(town_region(question)) if kind is Asked.TOWN else frozenset()
-        where_it_is = kind is Asked.TOWN and asks_where_it_is(question)
+        where_it_is = kind in (Asked.TOWN, Asked.PLACE) and asks_where_it_is(question)
         place_wanted = kind is Asked.PLACE and asks_where(question)
         venue_wanted = kind is Asked.PLACE and asks_venue(question)
         spans = [(index, span) for index, passage in enumerate(passages) for span in answer_sentences(passage.text)]
@@ -195,8 +195,12 @@ class AnswerFinder:
                     continue  # "In which Fijian city ...?" is not answered by one naming Fiji, or Lima
                 if where_it_is and not placed_in(context, towns, asked_terms):
                     continue  # where the Union is based is not where its Secretary General visited
-            if place_wanted and not says_online(context) and not {n for n in place_names(around) if set(content_terms(n)) - asked_terms}:
-                continue  # "Where was the forum held?" is not answered by "has been organising the forum since 2011"
+            if place_wanted and not says_online(context):
+                places = {n for n in place_names(around) if set(content_terms(n)) - asked_terms}
+                if not places:
+                    continue  # "Where was the forum held?" is not answered by "has been organising the forum since 2011"
+                if where_it_is and not placed_in(context, places, asked_terms):
+                    continue  # "Where is RTC Japan?" is not answered by a list of the RTCs at a meeting
             if venue_wanted and not [n for n in venue_names(context) if set(content_terms(n)) - asked_terms]:
                 continue  # "At which venue in Tokyo ...?" is not answered by the event held there
             if several and listed_names(context, asked_terms, people=kind is Asked.PERSON) < several:

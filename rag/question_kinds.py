@@ -152,13 +152,13 @@ def asks_where(question: str) -> bool:
 _WHERE_IT_IS = re.compile(r"\b(?:is|are|was|were)\b.*\b(?:located|based|headquartered|situated|seated|housed)\b", re.I)
 
 
-# "In which Japanese city is the Customs Training Institute?": "is" and nothing done
-_CITY_IS = re.compile(r"\b(?:city|cities|town|towns)\s+(?:is|are)\b(?:(?!\b(?-i:[a-z])\w*(?:ed|ing)\b)[^?])*\?*\s*$", re.I)
+# "In which Japanese city is the Customs Training Institute?", "Where is RTC Japan?": "is" and nothing done
+_CITY_IS = re.compile(r"(?:\b(?:city|cities|town|towns)|^\W*where)\s+(?:is|are)\b(?:(?!\b(?-i:[a-z])\w*(?:ed|ing)\b)[^?])*\?*\s*$", re.I)
 
 
 def asks_where_it_is(question: str) -> bool:
-    """Does the question ask where something is ("In which city is the APPU headquartered?", "In which
-    city is the CTI?"), not where something happened ("In which city was the conference held?")?"""
+    """Does the question ask where something is ("In which city is the APPU headquartered?", "Where is
+    RTC Japan?"), not where something happened ("In which city was the conference held?")?"""
     return bool(_WHERE_IT_IS.search(question) or _CITY_IS.search(question))
 
 

@@ -196,6 +196,13 @@ def test_where_something_is_wants_the_town_tied_to_it_not_where_it_went():
     assert _ranked(question, f"{visit} {kashiwa}") == [kashiwa]
 
 
+def test_where_is_it_wants_the_place_tied_to_it():
+    listed = "Taking part were the Heads of RTC China, RTC India, RTC Indonesia and RTC Japan, among others."
+    held = "The 21st RTC Heads Meeting was held at RTC Japan in Kashiwa, Japan."
+    assert _ranked("Where is RTC Japan?", listed) == []
+    assert _ranked("Where is RTC Japan?", f"{listed}\n\n{held}") == [held]
+
+
 def test_where_wants_a_place_or_online():
     since = "The WCO has been organising the Global Canine Forum since 2011."
     assert _ranked("Where was the most recent WCO Global Canine Forum held?", since) == []
