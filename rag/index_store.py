@@ -34,7 +34,7 @@ from rag.errors import REBUILD_HINT, IndexError_, IndexMissingError, IndexOutdat
 from rag.passages import Passage
 from rag.sparse_index import SparseIndex
 
-FORMAT_VERSION = 3  # 2: BM25 tokens in American spelling (rag.terms.american_spelling); 3: sentences cut by a page break rejoined
+FORMAT_VERSION = 4  # 2: BM25 tokens in American spelling; 3: sentences cut by a page break rejoined; 4: or by footnotes
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 

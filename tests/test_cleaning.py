@@ -46,6 +46,18 @@ def test_a_sentence_cut_by_a_page_break_is_rejoined_but_titles_and_footnotes_sta
     assert len(texts(footnote)) == 2
 
 
+def test_a_sentence_cut_by_footnotes_goes_on_after_them():
+    raw = (
+        "The tool helps members assess their policies. The GEOAT originally launched in 2014\n\n\n\n"
+        "\u2075 <https://sdgs.un.org/2030agenda>\n\n"
+        "\u2076 The declaration of the Council on Gender Equality.\n\n"
+        "and was first updated in 2019. It was revised in 2023.\n"
+    )
+    blocks = texts(raw)
+    assert "The GEOAT originally launched in 2014 and was first updated in 2019." in blocks[0]
+    assert blocks[1:] == ["\u2075 <https://sdgs.un.org/2030agenda>", "\u2076 The declaration of the Council on Gender Equality."]
+
+
 def test_page_numbers_and_contents_page_references_are_dropped():
     raw = "Contents\n\nKorea Regional Customs Laboratory Brief\t1\nAre you interested in A-CIP?\t9\n\n12\n\nBody text here.\n"
     blocks = clean_blocks(raw)

@@ -196,13 +196,30 @@ def _breaks_date(prev: str, text: str) -> bool:
     return False
 
 
+_FOOTNOTE_MARKS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+
+def _is_footnote(line: _Line) -> bool:
+    """"⁵ <https://sdgs.un.org/2030agenda>": a footnote, set at the foot of the page mid-sentence."""
+    return line.text.lstrip()[:1] in _FOOTNOTE_MARKS
+
+
 def _merge_lines(lines: list[_Line]) -> list[list[_Line]]:
     double = _is_double_spaced(lines)
     width = _wrap_width(lines)
     groups: list[list[_Line]] = []
+    interrupted: list[_Line] | None = None  # a paragraph that footnotes cut mid-sentence
     for line in lines:
         gap = max(0, line.gap - 1) if double else line.gap
-        if groups and _continues(groups[-1][-1], line, gap, width):
+        if interrupted is not None and not _is_footnote(line):
+            if not interrupted[-1].text.rstrip().endswith(_TERMINAL) and line.text.lstrip()[:1].islower():
+                interrupted.append(line)  # "... launched in 2014" / footnotes / "and was first updated in 2019."
+                interrupted = None
+                continue
+            interrupted = None
+        if _is_footnote(line) and groups and not _is_footnote(groups[-1][0]):
+            interrupted = groups[-1]
+        if groups and not _is_footnote(line) and _continues(groups[-1][-1], line, gap, width):
             groups[-1].append(line)
         else:
             groups.append([line])
