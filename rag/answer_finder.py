@@ -42,7 +42,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -190,18 +190,18 @@ class AnswerFinder:
             if must_mention and not must_mention & set(content_terms(around)):
                 continue  # another event's date; "Who closed the conference?" is not answered by who took part in it
             if kind is Asked.TOWN:
-                towns = {n for n in town_names(around, town_countries) if set(content_terms(n)) - asked_terms}
+                towns = _new_names(town_names(around, town_countries), asked_terms)
                 if not towns:
                     continue  # "In which Fijian city ...?" is not answered by one naming Fiji, or Lima
                 if where_it_is and not placed_in(context, towns, asked_terms):
                     continue  # where the Union is based is not where its Secretary General visited
             if place_wanted and not says_online(context):
-                places = {n for n in place_names(around) if set(content_terms(n)) - asked_terms}
+                places = _new_names(place_names(around), asked_terms)
                 if not places:
                     continue  # "Where was the forum held?" is not answered by "has been organising the forum since 2011"
                 if where_it_is and not placed_in(context, places, asked_terms):
                     continue  # "Where is RTC Japan?" is not answered by a list of the RTCs at a meeting
-            if venue_wanted and not [n for n in venue_names(context) if set(content_terms(n)) - asked_terms]:
+            if venue_wanted and not _new_names(venue_names(context), asked_terms):
                 continue  # "At which venue in Tokyo ...?" is not answered by the event held there
             if several and listed_names(context, asked_terms, people=kind is Asked.PERSON) < several:
                 continue  # "Which eight countries ...?" is not answered by "participants from 8 countries"
@@ -245,6 +245,11 @@ def _act_terms(verb: str, done_as: str) -> set[str]:
     """Stems of the words that say the act: the verb's WordNet relatives, and the kind a support verb's
     object names ("closing" remarks); none where WordNet knows no such verb and there is no object."""
     return set(content_terms(" ".join(related_words(verb) if verb else ()) + " " + done_as))
+
+
+def _new_names(names: Iterable[str], asked_terms: set[str]) -> set[str]:
+    """The names the question does not already give ("Seoul", not "Korea", for "In which Korean city ...?")."""
+    return {name for name in names if set(content_terms(name)) - asked_terms}
 
 
 def _each_sentence_once(candidates: list[Candidate]) -> list[Candidate]:

@@ -30,13 +30,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.query_filters import MONTH_PATTERN
 from rag.related_words import is_common_word
 from rag.sentence_facts import TITLED_NAME
-from rag.terms import content_terms
+from rag.terms import PLACED_WORDS, content_terms
 
 MIN_POPULATION = 15000  # GeoNames' places of 15,000 people or more: 34,000 towns, read in under a second
 LONGEST_NAME_WORDS = 4  # "Phnom Penh", "Saint Petersburg", "Ho Chi Minh", "Papua New Guinea"
@@ -81,20 +82,12 @@ def countries_named(words: str) -> frozenset[str]:
     """ISO codes of the countries `words` name or whose people they name: "Fijian" → {FJ}, "Korean" →
     {KR, KP} (South and North Korea), "Thai" → {TH}, "in Japan" → {JP}; the longest name where names
     overlap ("Papua New Guinean" is not Guinea)."""
-    found: set[str] = set()
-    for run in _CAPITALISED_RUN.finditer(words):
-        parts = run.group(0).split()
-        start = 0
-        while start < len(parts):
-            for end in range(min(len(parts), start + LONGEST_NAME_WORDS), start, -1):
-                word = plain(" ".join(parts[start:end]))
-                codes = {code for name, code in _gazetteer().countries.items() if _names_country(word, name)}
-                if codes:
-                    found.update(codes)
-                    start = end - 1
-                    break
-            start += 1
-    return frozenset(found)
+    countries = _gazetteer().countries.items()
+
+    def codes(word: str) -> set[str]:
+        return {code for name, code in countries if _names_country(word, name)}
+
+    return frozenset(code for word, _after in _longest_names(words, lambda word: bool(codes(word))) for code in codes(word))
 
 
 _COUNTRY_PREFIX = re.compile(r"^(?:The|North|South|Republic of(?: the)?)\s+")
@@ -155,15 +148,21 @@ def says_online(text: str) -> bool:
 def _gazetteer_names(text: str) -> list[tuple[str, str]]:
     """(name, the text after it) for each town or country name in `text`, the longest where names overlap."""
     gazetteer = _gazetteer()
-    found: list[tuple[str, str]] = []
     text = TITLED_NAME.sub(lambda m: " " * len(m.group(0)), text)  # "Dr. Kunio Mikuriya" is a person
+    return _longest_names(text, lambda name: name in gazetteer.towns or name in gazetteer.countries)
+
+
+def _longest_names(text: str, known: Callable[[str], bool]) -> list[tuple[str, str]]:
+    """(name, the text after its run of capitalised words) for each run of up to four capitalised words
+    that `known` accepts, written without accents; the longest where names overlap ("Hong Kong", not "Kong")."""
+    found: list[tuple[str, str]] = []
     for run in _CAPITALISED_RUN.finditer(text):
         words = run.group(0).split()
         start = 0
         while start < len(words):
             for end in range(min(len(words), start + LONGEST_NAME_WORDS), start, -1):
                 name = plain(" ".join(words[start:end]).strip("'’-"))
-                if name in gazetteer.towns or name in gazetteer.countries:
+                if known(name):
                     found.append((name, text[run.end() :]))
                     start = end - 1
                     break
@@ -185,7 +184,7 @@ def _is_town(name: str, after: str, countries: frozenset[str]) -> bool:
     return True
 
 
-_PLACED = re.compile(r"\b(?:located|based|headquartered|headquarters|situated|seated|housed)\b", re.I)
+_PLACED = re.compile(rf"\b{PLACED_WORDS}\b", re.I)
 
 
 def placed_in(text: str, towns: set[str], named: set[str]) -> bool:

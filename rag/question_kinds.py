@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from enum import Enum
 
-from rag.terms import ASKING_WORDS, PEOPLE_WORDS, STOP, WORD, content_terms
+from rag.terms import ASKING_WORDS, PEOPLE_WORDS, PLACED_WORDS, STOP, WORD, content_terms
 
 
 class Asked(Enum):
@@ -149,7 +149,7 @@ def asks_where(question: str) -> bool:
     return bool(re.match(r"\W*where\b", question, re.I))
 
 
-_WHERE_IT_IS = re.compile(r"\b(?:is|are|was|were)\b.*\b(?:located|based|headquartered|situated|seated|housed)\b", re.I)
+_WHERE_IT_IS = re.compile(rf"\b(?:is|are|was|were)\b.*\b{PLACED_WORDS}\b", re.I)
 
 
 # "In which Japanese city is the Customs Training Institute?", "Where is RTC Japan?": "is" and nothing done

@@ -16,6 +16,7 @@ from rag.words import FUNCTION_WORDS
 
 WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*|\d+(?:[.,:]\d+)*(?:st|nd|rd|th)?\b")
 ASKING_WORDS = r"(?:what|which|who|whom|whose|where|when|how)"  # the words a question asks with, for regexes
+PLACED_WORDS = r"(?:located|based|headquartered|headquarters|situated|seated|housed)"  # saying where something is
 STOP = FUNCTION_WORDS | {"many", "much", "take", "took", "held", "hold", "give", "gave", "name", "named", "called"}
 
 # People counted in different words: "how many delegates" is answered by "12 officials".

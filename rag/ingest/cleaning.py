@@ -182,8 +182,7 @@ def _cut_by_page(prev: str, text: str) -> bool:
     """Is `prev` a sentence a page break cut ("... such as WCO Regional" / "Training Centers and ...")?
     Titles are short, so a long line ending in a word goes on in the next, unless that is a dateline."""
     ends_in_word = prev[-1:].isascii() and prev[-1:].isalnum()  # not a footnote mark ("languages.⁸")
-    footnote = not text[:1].isascii()  # "¹ "BACUDA" is an abbreviation of ..."
-    return len(prev.split()) >= CUT_SENTENCE_MIN_WORDS and ends_in_word and not footnote and not is_dateline(text)
+    return len(prev.split()) >= CUT_SENTENCE_MIN_WORDS and ends_in_word and not _is_footnote(text) and not is_dateline(text)
 
 
 def _breaks_date(prev: str, text: str) -> bool:
@@ -199,9 +198,9 @@ def _breaks_date(prev: str, text: str) -> bool:
 _FOOTNOTE_MARKS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 
 
-def _is_footnote(line: _Line) -> bool:
+def _is_footnote(text: str) -> bool:
     """"⁵ <https://sdgs.un.org/2030agenda>": a footnote, set at the foot of the page mid-sentence."""
-    return line.text.lstrip()[:1] in _FOOTNOTE_MARKS
+    return text.lstrip()[:1] in _FOOTNOTE_MARKS
 
 
 def _merge_lines(lines: list[_Line]) -> list[list[_Line]]:
@@ -211,15 +210,15 @@ def _merge_lines(lines: list[_Line]) -> list[list[_Line]]:
     interrupted: list[_Line] | None = None  # a paragraph that footnotes cut mid-sentence
     for line in lines:
         gap = max(0, line.gap - 1) if double else line.gap
-        if interrupted is not None and not _is_footnote(line):
+        if interrupted is not None and not _is_footnote(line.text):
             if not interrupted[-1].text.rstrip().endswith(_TERMINAL) and line.text.lstrip()[:1].islower():
                 interrupted.append(line)  # "... launched in 2014" / footnotes / "and was first updated in 2019."
                 interrupted = None
                 continue
             interrupted = None
-        if _is_footnote(line) and groups and not _is_footnote(groups[-1][0]):
+        if _is_footnote(line.text) and groups and not _is_footnote(groups[-1][0].text):
             interrupted = groups[-1]
-        if groups and not _is_footnote(line) and _continues(groups[-1][-1], line, gap, width):
+        if groups and not _is_footnote(line.text) and _continues(groups[-1][-1], line, gap, width):
             groups[-1].append(line)
         else:
             groups.append([line])
