@@ -24,7 +24,7 @@ import gradio as gr
 from rag import Answer, Assistant, LlamaCppGenerator, RagError, Retriever, Settings, build_index, load_settings
 from rag.errors import IndexMissingError, IndexOutdatedError, QueryError
 from rag.models import bundled_gguf_paths
-from rag.passages import Passage
+from rag.index.passages import Passage
 from rag.places import town_names
 from rag.related_words import related_words
 

@@ -34,7 +34,7 @@ def run(
     from eval.harness import MODES, check_against_baseline, evaluate
     from eval.questions import DEFAULT_QUESTIONS, load_questions
     from rag.config import load_settings
-    from rag.retriever import Retriever
+    from rag.retrieve.retriever import Retriever
 
     if mode not in (*MODES, "all"):
         raise ConfigError(f"Unknown mode {mode!r}; use hybrid, dense, bm25 or all.")
@@ -43,8 +43,8 @@ def run(
     retriever = Retriever.open(settings=settings)
     assistant = None
     if not no_generate:
-        from rag.assistant import Assistant
-        from rag.generator import LlamaCppGenerator
+        from rag.answer.assistant import Assistant
+        from rag.generate.generator import LlamaCppGenerator
 
         generator = LlamaCppGenerator(settings.model, context_window=settings.context_window, threads=settings.threads)
         assistant = Assistant(retriever, generator, settings=settings)
@@ -74,6 +74,94 @@ def run(
         if failures:
             sys.exit(1)
         typer.echo("check: no metric below baseline")
+
+
+READER_FIGURES = ("answer_contains_gold", "short_answer_f1", "citation_precision", "abstention_on_unanswerable", "false_abstention")
+
+
+def _reader_setup(index_dir: Path | None, k: int | None):
+    from rag.answer.features import Rarity
+    from rag.answer.reader import Reader
+    from rag.answer.scorer import ReaderModel
+    from rag.config import load_settings
+    from rag.retrieve.retriever import Retriever
+
+    settings = load_settings(overrides={"index_dir": index_dir})
+    retriever = Retriever.open(settings=settings)
+    reader = Reader(
+        sentences_of=retriever.sentences,
+        rarity=Rarity([p.text for p in retriever.passages]),
+        model=ReaderModel.untrained(),
+        spacy_model=settings.spacy_model,
+    )
+    return retriever, reader, k or settings.answer_passages
+
+
+@eval_app.command("train")
+def train(
+    questions: Annotated[Optional[list[Path]], typer.Option(help="Question files (default: every set in eval/).")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="Where to write the model (default: the one the package ships).")] = None,
+    index_dir: Annotated[Optional[Path], typer.Option("--index-dir", help="Index folder.")] = None,
+) -> None:
+    """Refit the reader's models and threshold on the question sets and write the model file."""
+    from eval.reader_training import collect, fit, load_training_questions
+
+    retriever, reader, k = _reader_setup(index_dir, None)
+    named = load_training_questions(questions)
+    examples = collect([q for _name, q in named], retriever, reader, k=k)
+    model = fit(examples, reader)
+    model = type(model)(model.sentence, model.span, model.threshold, model.trained_on | {"sets": sorted({n for n, _q in named})}, model.companion_ratio, model.companion_penalty)
+    path = model.save(out)
+    typer.echo(f"reader model fitted on {len(examples)} questions (threshold {model.threshold}) -> {path}")
+
+
+@eval_app.command("cv")
+def cross_validation(
+    questions: Annotated[Optional[list[Path]], typer.Option(help="Question files (default: every set in eval/).")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder: cv.json with pooled, per-set and per-style figures, rows.jsonl.")] = Path("eval/runs/cv"),
+    ablate: Annotated[bool, typer.Option("--ablate", help="Also score the reader with each feature group left out.")] = False,
+    check: Annotated[bool, typer.Option("--check", help="Exit 1 when a pooled figure falls below eval/baseline.json.")] = False,
+    index_dir: Annotated[Optional[Path], typer.Option("--index-dir", help="Index folder.")] = None,
+) -> None:
+    """Leave-one-issue-out cross-validation of the reader: fit on four issues' questions, score the fifth."""
+    import json
+
+    from eval.harness import check_reader_against_baseline
+    from eval.reader_training import ablation, by_group, collect, cross_validate, load_training_questions, summarise_outcomes
+
+    retriever, reader, k = _reader_setup(index_dir, None)
+    named = load_training_questions(questions)
+    examples = collect([q for _name, q in named], retriever, reader, k=k)
+    rows = cross_validate(examples, reader)
+    for (name, _q), row in zip(named, rows_in_order(rows, [q.id for _n, q in named])):
+        row["set"] = name
+    report = {"pooled": summarise_outcomes(rows), "by_set": by_group(rows, "set"), "by_style": by_group(rows, "style")}
+    if ablate:
+        report["ablation"] = ablation(examples, reader)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "cv.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    with (out / "rows.jsonl").open("w", encoding="utf-8") as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+    typer.echo(f"{'':22s} " + " ".join(f"{name[:14]:>14s}" for name in READER_FIGURES) + "      n")
+    lines = [("pooled", report["pooled"])] + [(f"set {k}", v) for k, v in report["by_set"].items()]
+    lines += [(f"style {k}", v) for k, v in report["by_style"].items()] + [(k, v) for k, v in report.get("ablation", {}).items()]
+    for label, figures in lines:
+        cells = " ".join(f"{figures[name]:14.3f}" if figures[name] is not None else f"{'-':>14s}" for name in READER_FIGURES)
+        typer.echo(f"{label[:22]:22s} {cells} {figures['questions']:6d}")
+    typer.echo(f"cross-validation: {out / 'cv.json'}")
+    if check:
+        failures = check_reader_against_baseline(report["pooled"])
+        for failure in failures:
+            typer.secho(f"REGRESSION {failure}", fg="red", err=True)
+        if failures:
+            sys.exit(1)
+        typer.echo("check: no reader figure below baseline")
+
+
+def rows_in_order(rows: list[dict], ids: list[str]) -> list[dict]:
+    by_id = {row["id"]: row for row in rows}
+    return [by_id[i] for i in ids]
 
 
 @eval_app.command("compare")

@@ -8,8 +8,8 @@ from pathlib import Path
 from eval.questions import Question
 from eval.report import write_reports
 from eval.runner import SUMMARY, per_question, read_results, run_retrieval, summarise
-from rag.assistant import Assistant
-from rag.retriever import Retriever
+from rag.answer.assistant import Assistant
+from rag.retrieve.retriever import Retriever
 
 MODES = ("hybrid", "dense", "bm25")
 BASELINE = Path(__file__).resolve().parent / "baseline.json"
@@ -60,6 +60,22 @@ def check_against_baseline(summaries: dict[str, dict], baseline_path: Path = BAS
             value = summaries[mode]["retrieval"].get(metric)
             if value is None or value < floor - tolerance:
                 failures.append(f"{mode} {metric}: {value} < baseline {floor} - tolerance {tolerance}")
+    return failures
+
+
+LOWER_IS_BETTER = {"false_abstention"}
+
+
+def check_reader_against_baseline(pooled: dict, baseline_path: Path = BASELINE) -> list[str]:
+    """Every pooled cross-validation figure of the reader worse than its accepted one by more than the tolerance."""
+    baseline = json.loads(baseline_path.read_text(encoding="utf-8"))
+    tolerance = float(baseline["tolerance"])
+    failures = []
+    for metric, accepted in baseline.get("reader_cv", {}).items():
+        value = pooled.get(metric)
+        worse = value is None or (value > accepted + tolerance if metric in LOWER_IS_BETTER else value < accepted - tolerance)
+        if worse:
+            failures.append(f"reader cv {metric}: {value} against baseline {accepted} (tolerance {tolerance})")
     return failures
 
 

@@ -25,6 +25,12 @@ class Question(BaseModel):
     evidence: list[str] = []
     issue: str = ""
     type: QuestionType = "factoid"
+    style: str = "full"  # how it is worded: full, terse, why_how, issue_time, table_caption, near_miss
+
+    @property
+    def issues(self) -> list[str]:
+        """The issue labels it is about (two for a multi-issue question; none for some unanswerable ones)."""
+        return [label.strip() for label in self.issue.split(";") if label.strip()]
 
     @property
     def answerable(self) -> bool:

@@ -18,8 +18,8 @@ from tqdm import tqdm
 from eval.metrics import aggregate, percentile, question_metrics
 from eval.answer_metrics import answer_summary
 from eval.questions import Question
-from rag.assistant import Assistant
-from rag.retriever import Retriever
+from rag.answer.assistant import Assistant
+from rag.retrieve.retriever import Retriever
 
 RESULTS = "results.jsonl"
 PREVIOUS_RESULTS = "results.previous.jsonl"

@@ -1,21 +1,23 @@
 """newsletter-qa: offline question answering over newsletter issues.
 
-    from rag import Retriever, build_index, load_settings
+    from rag import Assistant, LlamaCppGenerator, Retriever, build_index, load_settings
 
     settings = load_settings()
     build_index(settings)                      # once; later runs embed only what changed
     result = Retriever.open(settings=settings).search("Who opened the AEO workshop?", k=5)
     assistant = Assistant(Retriever.open(settings=settings), LlamaCppGenerator(settings.model))
-    answer = assistant.ask("Who opened the AEO workshop?")   # text, citations, passages, abstained
+    answer = assistant.ask("Who opened the AEO workshop?")   # short_answer, text, citations, confidence
 
 Importing the package loads no model: models load on first use.
+
+The folders are the pipeline, and imports run one way: `answer` uses `retrieve`, which uses
+`index`, which uses `ingest`; `generate` stands beside `answer`. The modules at this level
+(config, errors, models, nlp, terms, words) serve every stage and import none.
 """
 
-from rag.assistant import Answer, Assistant
-from rag.citations import Citation
+from rag.answer.assistant import Answer, Assistant
+from rag.answer.citations import Citation
 from rag.config import Settings, load_settings
-from rag.embedder import Embedder, SentenceTransformerEmbedder
-from rag.generator import Generator, LlamaCppGenerator
 from rag.errors import (
     ConfigError,
     IndexError_,
@@ -27,10 +29,12 @@ from rag.errors import (
     QueryError,
     RagError,
 )
-from rag.indexing import IndexReport, build_index
-from rag.passages import Passage
-from rag.query_filters import Filters
-from rag.retriever import Hit, Retriever, SearchResult
+from rag.generate.generator import Generator, LlamaCppGenerator
+from rag.index.build import IndexReport, build_index
+from rag.index.embedder import Embedder, SentenceTransformerEmbedder
+from rag.index.passages import Passage
+from rag.retrieve.filters import Filters
+from rag.retrieve.retriever import Hit, Retriever, SearchResult
 
 __all__ = [
     "Answer",

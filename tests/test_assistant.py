@@ -4,11 +4,11 @@ from collections.abc import Iterator
 
 import pytest
 
-from rag.assistant import Answer, Assistant, neutralise_instructions
+from rag.answer.assistant import Answer, Assistant, neutralise_instructions
 from rag.errors import ModelError, QueryError
-from rag.generator import Generator, LlamaCppGenerator
-from rag.indexing import build_index
-from rag.retriever import Retriever
+from rag.generate.generator import Generator, LlamaCppGenerator
+from rag.index.build import build_index
+from rag.retrieve.retriever import Retriever
 from tests.conftest import CORPUS, settings_for
 
 pytestmark = pytest.mark.slow

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.chunking import ChunkerSettings, chunk_document
+from rag.index.chunking import ChunkerSettings, chunk_document
 from rag.ingest import load_documents
 from tests.conftest import CORPUS
 
@@ -15,7 +15,7 @@ def documents():
 
 
 def test_no_passage_exceeds_the_embedding_models_limit(embedder, session_index):
-    from rag.index_store import load_index
+    from rag.index.store import load_index
 
     passages = load_index(session_index).passages  # built with the default settings
     assert load_index(session_index).manifest.chunker["target_tokens"] == 192
@@ -48,7 +48,7 @@ def test_ids_are_stable_across_rebuilds_and_passages_overlap(embedder, documents
 
 
 def test_a_very_long_sentence_is_cut_to_fit(embedder):
-    from rag.chunking import _split_long
+    from rag.index.chunking import _split_long
 
     text = " ".join(["customs"] * 2000)
     pieces = _split_long(text, 0, len(text), 200, embedder.count_tokens)

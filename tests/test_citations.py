@@ -1,7 +1,7 @@
 """Citation checking: what a reader relies on when trusting an answer's sources."""
 
-from rag.citations import check_answer, strip_echoes, support
-from rag.passages import Passage
+from rag.answer.citations import check_answer, strip_echoes, support
+from rag.index.passages import Passage
 
 TEXT = (
     "The workshop in Langkawi gathered 24 Customs officials from ASEAN states. It ran for five days. "

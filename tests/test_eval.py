@@ -91,8 +91,8 @@ def test_compare_prints_deltas(tmp_path, retriever):
 
 
 def test_a_run_with_answers_fills_the_answer_fields_and_metrics(tmp_path, retriever):
-    from rag.assistant import Assistant
-    from rag.generator import LlamaCppGenerator
+    from rag.answer.assistant import Assistant
+    from rag.generate.generator import LlamaCppGenerator
 
     questions = [q for q in load_questions(DEFAULT_QUESTIONS) if q.type in ("place", "unanswerable")][:2]
     questions += [q for q in load_questions(DEFAULT_QUESTIONS) if q.type == "unanswerable"][:2]

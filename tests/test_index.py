@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from rag.errors import IndexError_, IndexMismatchError, IndexMissingError, IndexOutdatedError
-from rag.index_store import CURRENT, FORMAT_VERSION, load_index, read_manifest
-from rag.indexing import build_index
-from rag.retriever import Retriever
-from rag.sentences import answer_sentences
+from rag.index.store import CURRENT, FORMAT_VERSION, load_index, read_manifest
+from rag.index.build import build_index
+from rag.retrieve.retriever import Retriever
+from rag.index.sentences import answer_sentences
 from tests.conftest import CORPUS, settings_for
 
 pytestmark = pytest.mark.slow

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from rag.query_filters import IssueInfo, parse_filters
+from rag.retrieve.filters import IssueInfo, parse_filters
 
 CATALOGUE = [
     IssueInfo("CTI News Vol. 17", "CTI News", "17", date(2019, 6, 1), date(2020, 6, 30)),

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.ingest import Document
-from rag.passages import Passage, passage_id
+from rag.index.passages import Passage, passage_id
 
 TokenCounter = Callable[[str], int]
 

@@ -20,11 +20,12 @@ from pathlib import Path
 import numpy as np
 
 from rag.config import RetrievalMode, Settings, load_settings
-from rag.embedder import Embedder, SentenceTransformerEmbedder
+from rag.index.embedder import Embedder, SentenceTransformerEmbedder
 from rag.errors import IndexMismatchError, QueryError
-from rag.index_store import StoredIndex, load_index
-from rag.passages import Passage
-from rag.query_filters import Filters, IssueInfo, parse_filters
+from rag.index.store import StoredIndex, load_index
+from rag.index.passages import Passage
+from rag.index.sentences import StoredSentence
+from rag.retrieve.filters import Filters, IssueInfo, parse_filters
 
 MAX_QUERY_CHARS = 4000  # longer questions are cut: the embedder reads ~200 words anyway
 DUPLICATE_SHINGLE_OVERLAP = 0.6  # share of 5-word shingles that makes two passages the same text
@@ -120,12 +121,12 @@ class Retriever:
         """The model that built this index: questions and sentences must be embedded with it."""
         return self._embedder
 
-    def sentence_vectors(self, passage: Passage) -> np.ndarray | None:
-        """The stored vectors of the passage's answer sentences (rag/sentences.py); None if not stored."""
+    def sentences(self, passage: Passage) -> list[StoredSentence]:
+        """The passage's answer sentences with their stored vectors and entities (rag/index/sentences.py)."""
         row = self._row_of.get(passage.id)
-        if row is None or self._stored.sentence_vectors is None or self.passages[row] != passage:
-            return None
-        return self._stored.sentence_vectors[row]
+        if row is None or self.passages[row] != passage:
+            raise KeyError(f"passage {passage.id} is not in this index")
+        return self._stored.sentences[row]
 
     def article(self, passage: Passage) -> list[Passage]:
         """Every passage of `passage`'s article, in reading order (the answer finder reads a whole article)."""
@@ -145,8 +146,12 @@ class Retriever:
         date_from: date | None = None,
         date_to: date | None = None,
         auto_filters: bool | None = None,
+        filters: Filters | None = None,
     ) -> SearchResult:
-        """The k best passages for `query`; explicit filters win over ones read from the question."""
+        """The k best passages for `query`; explicit filters win over ones read from the question.
+
+        `filters`, when given, is used as it is (the answer side reads them from the question once).
+        """
         if not isinstance(query, str) or not query.strip():
             raise QueryError("The question is empty: type a question about the newsletters.")
         query = query.strip()[:MAX_QUERY_CHARS]
@@ -154,7 +159,9 @@ class Retriever:
         mode = mode or self.settings.mode
         if mode not in ("hybrid", "dense", "bm25"):
             raise QueryError(f"Unknown retrieval mode {mode!r}; use hybrid, dense or bm25.")
-        filters = self._filters(query, issue, date_from, date_to, self.settings.auto_filters if auto_filters is None else auto_filters)
+        if filters is None or issue or date_from or date_to:
+            auto = self.settings.auto_filters if auto_filters is None else auto_filters
+            filters = self._filters(query, issue, date_from, date_to, auto and filters is None)
         allowed = self._allowed_rows(filters)
 
         timings: dict[str, float] = {}
@@ -185,6 +192,10 @@ class Retriever:
             top = np.argsort(-bm25)[:candidates]
             sparse = {int(r): float(bm25[r]) for r in top if bm25[r] > 0}
         return dense, sparse
+
+    def read_filters(self, query: str) -> Filters:
+        """The issue or time a question names, as a filter over this index's issues."""
+        return parse_filters(query, self.catalogue)
 
     def _filters(self, query: str, issue, date_from, date_to, auto: bool) -> Filters:
         if issue or date_from or date_to:

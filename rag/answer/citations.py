@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rag.chunking import sentence_spans
-from rag.passages import Passage
+from rag.index.chunking import sentence_spans
+from rag.index.passages import Passage
 from rag.terms import normalise_number
 from rag.words import FUNCTION_WORDS
 

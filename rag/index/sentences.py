@@ -1,32 +1,44 @@
-"""The sentences of a passage that could answer a question, and their stored vectors.
+"""The sentences of a passage that could answer a question, with their stored vectors and entities.
 
-The answer finder compares the question with every sentence of the retrieved passages.
-Embedding those sentences at question time costs about half a second on two cores, so
-the index embeds them once at build time; both sides cut sentences with the one function
-here, so a stored vector always belongs to the sentence it is looked up for.
+The answer side compares the question with every sentence of the retrieved passages and
+looks in them for the kind of thing asked for. Cutting, embedding and reading those
+sentences at question time would cost about half a second on two cores, so the index does
+it once at build time; both sides take the sentences from here, so a stored vector and
+entity list always belong to the sentence they are looked up for.
 
     spans = answer_sentences(passage.text)          # [(start, end, previous_start), ...]
-    vectors = embed_sentences(passages, embedder)   # one (len(spans), dim) array per passage
+    vectors = embed_sentences(passages, spans_of, embedder)   # one (len(spans), dim) array per passage
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
 
-from rag.chunking import sentence_spans
-from rag.embedder import Embedder
-from rag.passages import Passage
+from rag.index.chunking import sentence_spans
+from rag.index.embedder import Embedder
+from rag.index.passages import Passage
 
-MIN_SENTENCE_CHARS = 25  # headings, captions and page furniture answer nothing
+MIN_SENTENCE_CHARS = 25  # headings, captions and page furniture shorter than this answer nothing
+Entity = tuple[int, int, str]  # start, end (offsets in the passage text), spaCy label
 
 
 class SentenceSpan(NamedTuple):
     start: int  # offsets in the passage text
     end: int
     previous: int | None  # start of the sentence before it, which often names the subject
+
+
+@dataclass(frozen=True)
+class StoredSentence:
+    """One answer sentence of a passage as the index holds it."""
+
+    span: SentenceSpan
+    vector: np.ndarray
+    entities: tuple[Entity, ...]  # offsets in the passage text
 
 
 def answer_sentences(text: str) -> list[SentenceSpan]:
@@ -40,8 +52,18 @@ def answer_sentences(text: str) -> list[SentenceSpan]:
     return spans
 
 
+def sentences_of(passages: Sequence[Passage]) -> dict[str, list[SentenceSpan]]:
+    """Each distinct passage text's answer sentences, keyed by content hash (cut once per build)."""
+    found: dict[str, list[SentenceSpan]] = {}
+    for passage in passages:
+        if passage.content_hash not in found:
+            found[passage.content_hash] = answer_sentences(passage.text)
+    return found
+
+
 def embed_sentences(
     passages: Sequence[Passage],
+    spans_of: dict[str, list[SentenceSpan]],
     embedder: Embedder,
     *,
     cached: dict[str, np.ndarray] | None = None,
@@ -53,7 +75,7 @@ def embed_sentences(
     texts: list[str] = []
     owners: list[tuple[str, int]] = []
     for key, text in todo.items():
-        spans = answer_sentences(text)
+        spans = spans_of[key]
         owners.append((key, len(spans)))
         texts.extend(text[s.start : s.end] for s in spans)
     unique = list(dict.fromkeys(texts))  # overlapping passages share a sentence: embed it once

@@ -9,8 +9,9 @@ Layout (each build is written aside, then switched to atomically):
             passages.jsonl      one Passage per line, row i = vector i
             documents.jsonl     cleaned text, metadata and sections of each issue
             vectors.npy         float32, L2-normalised
-            sentences.npy       float32 vectors of every passage's answer sentences (rag/sentences.py)
+            sentences.npy       float32 vectors of every passage's answer sentences (rag/index/sentences.py)
             sentence_offsets.npy  int64, passage i's sentences are rows offsets[i]:offsets[i+1]
+            sentences.jsonl     per passage: its answer sentences' [start, end, previous] and NER spans
             dense.faiss         FAISS index over the vectors
             bm25/               bm25s index over the same passages
 
@@ -29,12 +30,13 @@ from typing import Any
 
 import numpy as np
 
-from rag.dense_index import DenseIndex
+from rag.index.dense import DenseIndex
 from rag.errors import REBUILD_HINT, IndexError_, IndexMissingError, IndexOutdatedError
-from rag.passages import Passage
-from rag.sparse_index import SparseIndex
+from rag.index.passages import Passage
+from rag.index.sentences import SentenceSpan, StoredSentence
+from rag.index.sparse import SparseIndex
 
-FORMAT_VERSION = 4  # 2: BM25 tokens in American spelling; 3: sentences cut by a page break rejoined; 4: or by footnotes
+FORMAT_VERSION = 5  # 2: BM25 tokens in American spelling; 3: sentences cut by a page break rejoined; 4: or by footnotes; 5: NER spans
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 
@@ -47,6 +49,7 @@ class Manifest:
     dense_kind: str
     sources: dict[str, dict[str, str]]  # doc_id -> {"path", "sha256", "issue"}
     passages: int
+    ner_model: str = ""  # the spaCy pipeline that found the stored entities
     format_version: int = FORMAT_VERSION
     built_at: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
 
@@ -69,7 +72,7 @@ class StoredIndex:
     vectors: np.ndarray
     dense: DenseIndex
     sparse: SparseIndex
-    sentence_vectors: list[np.ndarray] | None = None  # per passage; None for a build made before they were stored
+    sentences: list[list[StoredSentence]]  # per passage, its answer sentences with vectors and entities
 
 
 def current_build(index_dir: Path) -> Path | None:
@@ -113,22 +116,32 @@ def load_index(index_dir: Path) -> StoredIndex:
         vectors = np.load(build / "vectors.npy")
         dense = DenseIndex.load(build / "dense.faiss", manifest.dense_kind)  # type: ignore[arg-type]
         sparse = SparseIndex.load(build / "bm25", len(passages))
-        sentence_vectors = _load_sentence_vectors(build, len(passages))
+        sentences = _load_sentences(build, len(passages))
     except Exception as exc:  # any damaged file: one clear message, not a library traceback
         raise IndexError_(f"The index at {index_dir} is corrupt ({type(exc).__name__}: {exc}). {REBUILD_HINT}") from exc
     if not (len(passages) == len(vectors) == dense.size == manifest.passages):
         raise IndexError_(f"The index at {index_dir} is inconsistent (passages and vectors differ). {REBUILD_HINT}")
-    return StoredIndex(build, manifest, passages, documents, vectors, dense, sparse, sentence_vectors)
+    return StoredIndex(build, manifest, passages, documents, vectors, dense, sparse, sentences)
 
 
-def _load_sentence_vectors(build: Path, passages: int) -> list[np.ndarray] | None:
-    if not (build / "sentences.npy").is_file():
-        return None
+def _load_sentences(build: Path, passages: int) -> list[list[StoredSentence]]:
     vectors = np.load(build / "sentences.npy")
     offsets = np.load(build / "sentence_offsets.npy")
-    if len(offsets) != passages + 1 or offsets[-1] != len(vectors):
+    rows = _read_jsonl(build / "sentences.jsonl")
+    if len(offsets) != passages + 1 or offsets[-1] != len(vectors) or len(rows) != passages:
         raise ValueError("sentence vectors do not match the passages")
-    return [vectors[offsets[i] : offsets[i + 1]] for i in range(passages)]
+    loaded = []
+    for i, row in enumerate(rows):
+        block = vectors[offsets[i] : offsets[i + 1]]
+        if len(row["spans"]) != len(block) or len(row["entities"]) != len(block):
+            raise ValueError(f"passage {i}: sentence spans, vectors and entities differ")
+        loaded.append(
+            [
+                StoredSentence(SentenceSpan(*span), vector, tuple(tuple(e) for e in entities))
+                for span, vector, entities in zip(row["spans"], block, row["entities"])
+            ]
+        )
+    return loaded
 
 
 def write_index(
@@ -140,7 +153,9 @@ def write_index(
     vectors: np.ndarray,
     dense: DenseIndex,
     sparse: SparseIndex,
+    sentence_spans: list[list[SentenceSpan]],
     sentence_vectors: list[np.ndarray],
+    sentence_entities: list[list[list[tuple[int, int, str]]]],
 ) -> Path:
     """Write a complete build aside, then make it live in one atomic step."""
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -162,6 +177,9 @@ def write_index(
         stacked = np.concatenate(sentence_vectors) if sentence_vectors else np.zeros((0, vectors.shape[1]))
         np.save(staging / "sentences.npy", stacked.astype(np.float32))
         np.save(staging / "sentence_offsets.npy", offsets)
+        with (staging / "sentences.jsonl").open("w", encoding="utf-8") as handle:
+            for spans, entities in zip(sentence_spans, sentence_entities, strict=True):
+                handle.write(json.dumps({"spans": [list(s) for s in spans], "entities": entities}, ensure_ascii=False) + "\n")
         final = index_dir / name
         staging.rename(final)
         pointer = index_dir / f".{CURRENT}.{os.getpid()}.tmp"

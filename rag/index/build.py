@@ -12,15 +12,17 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.chunking import ChunkerSettings, chunk_document
+from rag.index.chunking import ChunkerSettings, chunk_document
 from rag.config import Settings
-from rag.dense_index import DenseIndex, choose_kind
-from rag.embedder import Embedder, SentenceTransformerEmbedder
+from rag.index.dense import DenseIndex, choose_kind
+from rag.index.embedder import Embedder, SentenceTransformerEmbedder
 from rag.errors import IndexMismatchError, IngestError
-from rag.index_store import FORMAT_VERSION, Manifest, load_index, read_manifest, write_index
+from rag.index.store import FORMAT_VERSION, Manifest, load_index, read_manifest, write_index
 from rag.ingest import Document, load_documents
-from rag.sentences import embed_sentences
-from rag.sparse_index import SparseIndex
+from rag.nlp import pipeline
+from rag.index.entities import passage_entities
+from rag.index.sentences import embed_sentences, sentences_of
+from rag.index.sparse import SparseIndex
 
 log = logging.getLogger(__name__)
 
@@ -102,11 +104,14 @@ def build_index(
         )
     cached: dict[str, np.ndarray] = {}
     cached_sentences: dict[str, np.ndarray] = {}
+    cached_entities: dict[str, list] = {}
     if previous is not None:
         stored = load_index(index_dir)
         cached = {p.content_hash: stored.vectors[i] for i, p in enumerate(stored.passages)}
-        if stored.sentence_vectors is not None:
-            cached_sentences = {p.content_hash: v for p, v in zip(stored.passages, stored.sentence_vectors)}
+        for passage, sentences in zip(stored.passages, stored.sentences):
+            cached_sentences[passage.content_hash] = np.stack([s.vector for s in sentences]) if sentences else np.zeros((0, stored.vectors.shape[1]), np.float32)
+            if previous.ner_model == settings.spacy_model:
+                cached_entities[passage.content_hash] = [list(s.entities) for s in sentences]
 
     report = IndexReport(index_dir=index_dir, documents=len(documents), warnings=warnings)
     old_sources = previous.sources if previous else {}
@@ -124,7 +129,10 @@ def build_index(
         fresh = embedder.embed_documents(list(new_texts.values()), progress=progress)
         cached.update(zip(new_texts, fresh))
     vectors = np.stack([cached[p.content_hash] for p in passages]).astype(np.float32)
-    sentence_vectors = embed_sentences(passages, embedder, cached=cached_sentences, progress=progress)
+    spans_of = sentences_of(passages)
+    sentence_vectors = embed_sentences(passages, spans_of, embedder, cached=cached_sentences, progress=progress)
+    nlp = pipeline(settings.spacy_model) if any(p.content_hash not in cached_entities for p in passages) else None
+    sentence_entities = passage_entities(passages, spans_of, nlp, cached=cached_entities, progress=progress)
     report.passages, report.embedded = len(passages), len(new_texts)
     report.reused = sum(1 for p in passages if p.content_hash in known)
 
@@ -136,6 +144,7 @@ def build_index(
         dense_kind=kind,
         sources={d.doc_id: {"path": str(d.path), "sha256": d.source_hash, "issue": d.label} for d in documents},
         passages=len(passages),
+        ner_model=settings.spacy_model,
     )
     write_index(
         index_dir,
@@ -145,7 +154,9 @@ def build_index(
         vectors=vectors,
         dense=DenseIndex.build(vectors, kind),
         sparse=SparseIndex.build([p.embedding_text for p in passages]),
+        sentence_spans=[spans_of[p.content_hash] for p in passages],
         sentence_vectors=sentence_vectors,
+        sentence_entities=sentence_entities,
     )
     return report
 

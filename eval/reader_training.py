@@ -1,0 +1,289 @@
+"""Fit the reader's two models on the project's questions, and score them by leave-one-issue-out CV.
+
+The question sets are training data. Every figure this module reports for the reader
+comes from cross-validation by issue: the models (and the abstention threshold) are fitted
+on the questions about four issues and scored on the questions about the fifth, five
+times, and the five folds' answers are pooled. A question about two issues is scored in
+the fold of its first and left out of training wherever either is scored; an unanswerable
+question naming no issue is put in a fold by a hash of its id.
+
+Labels come from the question files, never from a model: a sentence answers when it
+overlaps a question's evidence quote and holds a gold answer (or overlaps the evidence
+where no overlapping sentence holds one); a span answers when its token F1 with a gold
+answer is at least SPAN_F1.
+
+    examples = collect(questions, retriever, reader)        # features, once
+    pooled = cross_validate(examples)                       # figures, in-project but honest
+    model = fit(examples)                                   # the file that ships
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from tqdm import tqdm
+
+from eval.answer_metrics import contains_gold, supports, token_f1
+from eval.matching import share_in_order
+from eval.questions import Question
+from rag.answer.candidates import SentenceCandidate
+from rag.answer.compose import extracted
+from rag.answer.features import SENTENCE_FEATURES, SPAN_FEATURES
+from rag.answer.question import Question as AskedQuestion
+from rag.answer.reader import Reader, Reading
+from rag.answer.scorer import LinearModel, ReaderModel
+from rag.answer.spans import AnswerSpan
+from rag.retrieve.retriever import Retriever
+
+SPAN_F1 = 0.5  # a span this close to a gold answer is the short answer
+EVIDENCE_SHARE = 0.6  # share of a quote's words (or of the sentence's) found in order that makes them overlap
+REGULARISATION = 1.0  # scikit-learn's C
+FALSE_ABSTENTION = 0.10  # the threshold refuses at most this share of answerable questions (the answering target)
+
+
+@dataclass
+class Example:
+    """One question with its candidates, feature rows and labels."""
+
+    question: Question
+    asked: AskedQuestion
+    candidates: list[SentenceCandidate]
+    rows: np.ndarray  # SENTENCE_FEATURES
+    labels: np.ndarray  # 1 answers, 0 does not, -1 not used in training (holds the gold but not the evidence)
+    fold: str
+    excluded_from: frozenset[str]  # folds whose training must not see it
+    spans: dict[int, tuple[list[AnswerSpan], np.ndarray]] = field(default_factory=dict)  # candidate index -> spans, rows
+
+
+def sentence_labels(question: Question, candidates: Sequence[SentenceCandidate]) -> np.ndarray:
+    if not question.answerable:
+        return np.zeros(len(candidates), dtype=np.int8)
+    overlaps = [
+        any(share_in_order(q, c.text) >= EVIDENCE_SHARE or share_in_order(c.text, q) >= EVIDENCE_SHARE for q in question.evidence)
+        for c in candidates
+    ]
+    golden = [contains_gold(c.text, question.answers) for c in candidates]
+    with_gold = [o and g for o, g in zip(overlaps, golden)]
+    positive = with_gold if any(with_gold) else overlaps
+    return np.array([1 if p else (-1 if g else 0) for p, g in zip(positive, golden)], dtype=np.int8)
+
+
+def span_labels(question: Question, spans: Sequence[AnswerSpan]) -> np.ndarray:
+    return np.array([int(token_f1(s.text, question.answers) >= SPAN_F1) for s in spans], dtype=np.int8)
+
+
+def folds_of(question: Question, issues: Sequence[str]) -> tuple[str, frozenset[str]]:
+    """(the fold it is scored in, the folds it must stay out of the training of)."""
+    named = [label for label in question.issues if label in issues]
+    if named:
+        return named[0], frozenset(named)
+    digest = int(hashlib.sha1(question.id.encode("utf-8")).hexdigest(), 16)
+    fold = sorted(issues)[digest % len(issues)]
+    return fold, frozenset([fold])
+
+
+def collect(questions: Sequence[Question], retriever: Retriever, reader: Reader, *, k: int, progress: bool = True) -> list[Example]:
+    """Retrieve and describe every question's candidate sentences once."""
+    from rag.answer.question import analyse
+
+    issues = [info.label for info in retriever.catalogue]
+    examples = []
+    for question in tqdm(questions, desc="features", unit="q", disable=not progress):
+        asked = analyse(question.question, catalogue=retriever.catalogue, spacy_model=reader.spacy_model)
+        hits = retriever.search(asked.searched, k=k, filters=asked.filters).hits
+        candidates, rows = reader.sentence_table(asked, hits, retriever.embedder.embed_query(asked.searched))
+        fold, excluded = folds_of(question, issues)
+        examples.append(Example(question, asked, candidates, rows, sentence_labels(question, candidates), fold, excluded))
+    return examples
+
+
+def _spans(example: Example, index: int, reader: Reader) -> tuple[list[AnswerSpan], np.ndarray]:
+    if index not in example.spans:
+        example.spans[index] = reader.span_table(example.asked, example.candidates[index])
+    return example.spans[index]
+
+
+def _fit_linear(rows: np.ndarray, labels: np.ndarray, features: tuple[str, ...]) -> LinearModel:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(rows)
+    scale = np.where(scaler.scale_ > 0, scaler.scale_, 1.0)
+    fitted = LogisticRegression(C=REGULARISATION, max_iter=2000).fit((rows - scaler.mean_) / scale, labels)
+    return LinearModel(features, scaler.mean_, scale, fitted.coef_[0], float(fitted.intercept_[0]))
+
+
+def fit_sentence_model(examples: Sequence[Example], columns: Sequence[int] | None = None) -> LinearModel:
+    rows = np.concatenate([e.rows for e in examples])
+    labels = np.concatenate([e.labels for e in examples])
+    used = labels >= 0
+    return _fit_with_columns(rows[used], labels[used], SENTENCE_FEATURES, columns)
+
+
+def fit_span_model(examples: Sequence[Example], reader: Reader, columns: Sequence[int] | None = None) -> LinearModel:
+    rows, labels = [], []
+    for example in examples:
+        for index in np.flatnonzero(example.labels == 1):
+            spans, table = _spans(example, int(index), reader)
+            rows.append(table)
+            labels.append(span_labels(example.question, spans))
+    return _fit_with_columns(np.concatenate(rows), np.concatenate(labels), SPAN_FEATURES, columns)
+
+
+def _fit_with_columns(rows: np.ndarray, labels: np.ndarray, features: tuple[str, ...], columns: Sequence[int] | None) -> LinearModel:
+    """A model on all features, or (for an ablation) on `columns` alone with the rest weighed zero."""
+    if columns is None:
+        return _fit_linear(rows, labels, features)
+    part = _fit_linear(rows[:, list(columns)], labels, tuple(features[c] for c in columns))
+    mean, scale, weights = np.zeros(len(features)), np.ones(len(features)), np.zeros(len(features))
+    mean[list(columns)], scale[list(columns)], weights[list(columns)] = part.mean, part.scale, part.weights
+    return LinearModel(features, mean, scale, weights, part.intercept)
+
+
+def outcome(example: Example, reading: Reading) -> dict:
+    """One question's result, in the terms the answer metrics use."""
+    question = example.question
+    row = {
+        "id": question.id,
+        "answerable": question.answerable,
+        "style": question.style,
+        "type": question.type,
+        "confidence": round(reading.confidence, 4),
+        "abstained": not reading.answered,
+        "answer": None,
+        "short_answer": None,
+        "gold": False,
+        "f1": 0.0,
+        "precision": None,
+    }
+    if reading.answered:
+        composed = extracted(reading)
+        cited = [c.passage.text for c in composed.citations]
+        row.update(
+            answer=composed.text,
+            short_answer=composed.short_answer,
+            gold=contains_gold(composed.text, question.answers),
+            f1=token_f1(composed.short_answer, question.answers),
+            precision=sum(supports(question, text) for text in cited) / len(cited) if question.answerable else None,
+        )
+    return row
+
+
+COMPANION_RATIOS = (1.01, 0.8, 0.6, 0.4, 0.2)
+COMPANION_PENALTIES = (0.0, 1.0, 2.0, 4.0, 100.0)
+
+
+def _inner_outcomes(examples: Sequence[Example], reader: Reader, span: LinearModel, columns) -> list[tuple[Example, LinearModel]]:
+    """Each example with a sentence model fitted on the other issues of `examples`."""
+    paired = []
+    for fold in sorted({e.fold for e in examples}):
+        model = fit_sentence_model([e for e in examples if fold not in e.excluded_from], columns)
+        paired.extend((e, model) for e in examples if e.fold == fold)
+    return paired
+
+
+def choose_decisions(examples: Sequence[Example], reader: Reader, span: LinearModel, columns=None) -> tuple[float, float, float]:
+    """(threshold, companion ratio, companion penalty) that do best on `examples`, each answered by a
+    sentence model fitted on the other issues of `examples`, so they too are chosen on unseen answers."""
+    paired = _inner_outcomes(examples, reader, span, columns)
+
+    def outcomes(threshold: float, ratio: float, penalty: float) -> list[dict]:
+        return [
+            outcome(e, reader.with_model(ReaderModel(m, span, threshold, {}, ratio, penalty)).decide(e.asked, e.candidates, e.rows))
+            for e, m in paired
+        ]
+
+    answerable = [e.question.answerable for e, _m in paired]
+    ratio = max(COMPANION_RATIOS, key=lambda r: sum(o["gold"] for o in outcomes(0.0, r, 0.0)))
+    penalty = max(COMPANION_PENALTIES, key=lambda q: sum(o["f1"] for o in outcomes(0.0, ratio, q)))
+    confidences = sorted(o["confidence"] for o in outcomes(0.0, ratio, penalty) if o["answerable"])
+    allowed = int(FALSE_ABSTENTION * len(confidences))  # answerable questions it may refuse
+    threshold = confidences[allowed] if allowed < len(confidences) else 0.0
+    return float(np.floor(threshold * 1000) / 1000), ratio, penalty
+
+
+def fit(examples: Sequence[Example], reader: Reader, *, columns: Sequence[int] | None = None, span_columns: Sequence[int] | None = None) -> ReaderModel:
+    """Both models and the decisions around them, fitted on `examples`."""
+    sentence = fit_sentence_model(examples, columns)
+    span = fit_span_model(examples, reader, span_columns)
+    threshold, ratio, penalty = choose_decisions(examples, reader, span, columns)
+    counts = {"questions": len(examples), "answerable": sum(e.question.answerable for e in examples)}
+    return ReaderModel(sentence, span, threshold, counts, ratio, penalty)
+
+
+def cross_validate(
+    examples: Sequence[Example], reader: Reader, *, columns: Sequence[int] | None = None, span_columns: Sequence[int] | None = None, progress: bool = True
+) -> list[dict]:
+    """Every question answered by models fitted without its issue: one outcome row each."""
+    rows = []
+    folds = sorted({e.fold for e in examples})
+    for fold in tqdm(folds, desc="folds", unit="fold", disable=not progress):
+        model = fit([e for e in examples if fold not in e.excluded_from], reader, columns=columns, span_columns=span_columns)
+        deciding = reader.with_model(model)
+        for example in (e for e in examples if e.fold == fold):
+            reading = deciding.decide(example.asked, example.candidates, example.rows)
+            rows.append(outcome(example, reading) | {"fold": fold, "threshold": model.threshold, "ratio": model.companion_ratio})
+    return rows
+
+
+def summarise_outcomes(rows: Sequence[dict]) -> dict:
+    """The answer figures of pooled outcome rows."""
+    answerable = [r for r in rows if r["answerable"]]
+    unanswerable = [r for r in rows if not r["answerable"]]
+    answered = [r for r in answerable if not r["abstained"]]
+    mean = lambda values: round(float(np.mean(values)), 4) if len(values) else None  # noqa: E731
+    return {
+        "questions": len(rows),
+        "answer_contains_gold": mean([r["gold"] for r in answerable]),
+        "short_answer_f1": mean([r["f1"] for r in answerable]),
+        "citation_precision": mean([r["precision"] for r in answered]),
+        "abstention_on_unanswerable": mean([r["abstained"] for r in unanswerable]),
+        "false_abstention": mean([r["abstained"] for r in answerable]),
+    }
+
+
+def by_group(rows: Sequence[dict], key: str) -> dict[str, dict]:
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        groups[str(row[key])].append(row)
+    return {name: summarise_outcomes(group) for name, group in sorted(groups.items())}
+
+
+TRAINING_SETS = ("questions.jsonl", "heldout.jsonl", "dev.jsonl", "styles.jsonl")  # every set the project has
+
+
+def load_training_questions(paths: Sequence | None = None) -> list[tuple[str, Question]]:
+    """(set name, question) for every question of the given files (default: all the project's sets)."""
+    from pathlib import Path
+
+    from eval.questions import DEFAULT_QUESTIONS, load_questions
+
+    files = [Path(p) for p in paths] if paths else [DEFAULT_QUESTIONS.with_name(name) for name in TRAINING_SETS]
+    return [(path.stem, question) for path in files for question in load_questions(path)]
+
+
+# Feature groups an ablation drops, one at a time: each is one signal family of features.py.
+SENTENCE_GROUPS = {
+    "meaning (cosine)": ("cosine", "cosine_gap"),
+    "coverage of the question's terms": ("coverage", "coverage_gap", "coverage_context", "coverage_title", "coverage_before", "coverage_after", "beside_best"),
+    "novelty": ("novelty",),
+    "pinned names and figures": ("pins_sentence", "pins_around"),
+    "kind asked for (NER + WordNet)": ("kind_fit", "kind_count", "kind_window", "kind_missing", "wants_entity", "description"),
+    "noun and verb asked about (WordNet)": ("noun_match", "verb_match", "noun_own", "verb_own"),
+    "retrieval rank and scores": ("rank", "fused", "dense", "bm25"),
+    "prose, question mark, length": ("prose", "asks", "length"),
+    "newest issue": ("newest",),
+}
+
+
+def ablation(examples: Sequence[Example], reader: Reader, *, progress: bool = True) -> dict[str, dict]:
+    """Pooled CV figures with each sentence-feature group left out in turn."""
+    results = {"all features": summarise_outcomes(cross_validate(examples, reader, progress=False))}
+    for name, group in tqdm(SENTENCE_GROUPS.items(), desc="ablation", unit="group", disable=not progress):
+        columns = [i for i, feature in enumerate(SENTENCE_FEATURES) if feature not in group]
+        results[f"without {name}"] = summarise_outcomes(cross_validate(examples, reader, columns=columns, progress=False))
+    return results

@@ -1,0 +1,337 @@
+"""The reader's features: general signals of how well a sentence, and a span of it, answer a question.
+
+None of them names a word of a particular question; each is a measure any question has:
+meaning (cosine of the question and sentence vectors), how much of the question's terms
+the sentence, its neighbours and its article title hold (weighted by rarity), whether it
+holds something of the kind asked for, where the passage ranked, whether it reads as
+prose; and for a span, its kind and label, how close it sits to the question's words (in
+the text and in the parse), and whether it only repeats the question. The learned scorer
+(`rag/answer/scorer.py`) weighs them; its file lists these names, so a model fitted on
+other features is refused.
+
+    table = SentenceFeatures(idf)
+    rows = table.rows(question, candidates, question_vector)   # one row per candidate, SENTENCE_FEATURES order
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from datetime import date
+
+import numpy as np
+
+from rag.answer.candidates import SentenceCandidate
+from rag.answer.question import Question
+from rag.answer.spans import KINDS, AnswerSpan
+from rag.terms import content_terms
+
+SENTENCE_FEATURES = (
+    "cosine",
+    "cosine_gap",  # below the best candidate's cosine
+    "coverage",  # share of the question's terms, weighted by rarity, in the sentence
+    "coverage_gap",
+    "coverage_context",  # in the sentence with the ones before and after it
+    "coverage_title",  # in the article's title
+    "coverage_before",  # in the sentence before it alone (an event is often introduced just before its detail)
+    "coverage_after",  # in the sentence after it alone
+    "beside_best",  # the sentence before or after it covers the question best of all candidates
+    "novelty",  # share of its own terms, weighted by rarity, that the question does not have
+    "pins_sentence",  # share of the names and figures the question pins down, in the sentence
+    "pins_around",  # ... in the sentence, its neighbours or the title
+    "kind_fit",  # best fit of an entity the question does not name to the kind asked for
+    "kind_count",  # log of how many such entities fit well
+    "kind_window",  # share of the question's terms, by rarity, within a few words of such an entity
+    "kind_missing",  # the question wants an entity and the sentence has none of that kind
+    "wants_entity",  # how surely the question asks for an entity
+    "noun_match",  # the noun asked for ("venue") or a synonym is in it or beside it
+    "verb_match",  # the question's act, in any of WordNet's words, is in it or beside it
+    "noun_own",  # ... in the sentence itself
+    "verb_own",
+    "rank",  # 1 / (1 + the passage's retrieval rank)
+    "fused",  # the passage's fused score over the best passage's
+    "dense",  # the passage's cosine with the question
+    "bm25",  # the passage's BM25 score over the best one's
+    "prose",  # ends as a sentence does and is mostly lower-case words
+    "asks",  # ends with a question mark
+    "length",  # log of its words
+    "newest",  # from the newest issue among those retrieved
+    "description",  # the question asks what / why / how, no entity
+)
+
+# A span is chosen among the spans of one sentence, so only what tells them apart counts here.
+SPAN_FEATURES = (
+    "label_fit",  # how well its entity label fits the kind asked for
+    "label_missing",  # the question wants an entity and this span is none of that kind
+    *(f"kind_{kind}" for kind in KINDS),
+    "in_question",  # share of its terms the question already has
+    "noun_in_span",  # it holds the noun asked for ("Customs Clearance Division" for "which division")
+    "near",  # 1 / (1 + words between it and the nearest question term in the sentence)
+    "tree",  # 1 / (1 + steps in the parse between its head and the nearest question term)
+    "tree_verb",  # ... and the nearest word of the question's act
+    "depth",  # 1 / (1 + steps from its head to the sentence's root): how central it is
+    "object_role",  # its head is an object, attribute or complement (what a clause says of its subject)
+    "subject_role",
+    "length",  # log of its words
+    "capitals",  # share of its words that are capitalised
+    "starts_adposition",  # "by ...", "through ...", "due to ..."
+    "starts_marker",  # "to ...", "because ...", "so that ..."
+    "expands_pin",  # next to a bracketed name the question gives, or bracketed after one ("... Office (RILO)")
+    "wanted_entity",  # the question wants an entity, and this is one
+    "wanted_length",  # the question wants an entity: log of its words
+    "description_length",
+    "description_clause",
+    "description_phrase",
+    "reason_clause",  # a why / how question, and a clause
+    "reason_adposition",
+    "reason_marker",
+)
+
+_WORD = re.compile(r"\S+")
+
+
+def _share(wanted: dict[str, float], present: set[str]) -> float:
+    total = sum(wanted.values())
+    return sum(w for t, w in wanted.items() if t in present) / total if total else 0.0
+
+
+def _terms(text: str) -> set[str]:
+    return set(content_terms(text))
+
+
+def _issue_end(candidate: SentenceCandidate) -> date:
+    value = candidate.passage.date_end or candidate.passage.date_start
+    return date.fromisoformat(value) if value else date.min
+
+
+def is_prose(text: str) -> float:
+    """1 for a sentence that ends as one and is mostly lower-case words, less for headings and captions."""
+    words = [w for w in _WORD.findall(text) if w[0].isalpha()]
+    if not words:
+        return 0.0
+    lower = sum(w[0].islower() for w in words) / len(words)
+    return 0.5 * (text.rstrip()[-1:] in ".!?;:") + 0.5 * min(1.0, lower / 0.5)
+
+
+class Rarity:
+    """Inverse document frequency of stemmed terms over the indexed passages."""
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        frequency: dict[str, int] = {}
+        for text in texts:
+            for term in _terms(text):
+                frequency[term] = frequency.get(term, 0) + 1
+        self._total = max(1, len(texts))
+        self._idf = {term: math.log(1 + self._total / count) for term, count in frequency.items()}
+
+    def __call__(self, term: str) -> float:
+        return self._idf.get(term, math.log(1 + self._total))
+
+
+def _new_entities(question: Question, text: str, entities, offset: int) -> list[tuple[str, str]]:
+    """(text, label) of the entities a text holds that the question does not already name."""
+    asked = set(question.focus) | question.pins
+    found = []
+    for start, end, label in entities:
+        surface = text[start - offset : end - offset]
+        terms = _terms(surface)
+        if not terms or terms - asked:
+            found.append((surface, label))
+    return found
+
+
+def sentence_rows(question: Question, candidates: Sequence[SentenceCandidate], question_vector: np.ndarray, idf: Rarity) -> np.ndarray:
+    """One row of SENTENCE_FEATURES per candidate."""
+    if not candidates:
+        return np.zeros((0, len(SENTENCE_FEATURES)), np.float32)
+    wanted = {t: idf(t) for t in question.focus}
+    pins = {t: idf(t) for t in question.pins}
+    wants = max(question.label_weights.values(), default=0.0)
+    cosines = np.array([float(c.vector @ question_vector) for c in candidates])
+    best_fused = max(c.hit.score for c in candidates) or 1.0
+    best_bm25 = max((c.hit.bm25_score or 0.0) for c in candidates) or 1.0
+    newest = max(_issue_end(c) for c in candidates)
+    rows = []
+    coverages = []
+    asked = set(question.focus) | question.pins
+    own_coverage = {(c.passage.doc_id, c.absolute_start): _share(wanted, _terms(c.text)) for c in candidates}
+    best_coverage = max(own_coverage.values())
+    for candidate in candidates:
+        text = candidate.text
+        own = _terms(text)
+        before = _terms(candidate.passage.text[candidate.context_start : candidate.start])
+        after = _terms(candidate.passage.text[candidate.end : candidate.context_end])
+        around = before | own | after
+        title = _terms(candidate.passage.title)
+        fits = [question.label_weights.get(label, 0.0) for _t, label in _new_entities(question, candidate.passage.text, candidate.entities, 0)]
+        fit = max(fits, default=0.0)
+        coverage = own_coverage[(candidate.passage.doc_id, candidate.absolute_start)]
+        coverages.append(coverage)
+        neighbours = [_share(wanted, before), _share(wanted, after)]
+        weights = {t: idf(t) for t in own}
+        rows.append(
+            [
+                0.0,  # cosine, filled below
+                0.0,
+                coverage,
+                0.0,
+                _share(wanted, around),
+                _share(wanted, title),
+                neighbours[0],
+                neighbours[1],
+                float(max(neighbours) >= best_coverage > coverage),
+                _share(weights, own - asked) if weights else 0.0,
+                _share(pins, own) if pins else 1.0,
+                _share(pins, around | title) if pins else 1.0,
+                fit,
+                math.log1p(sum(f >= 0.5 for f in fits)),
+                _window(question, candidate, wanted),
+                wants * (1.0 - fit),
+                wants,
+                float(bool(question.noun_terms & around)),
+                float(bool(question.verb_terms & around)),
+                float(bool(question.noun_terms & own)),
+                float(bool(question.verb_terms & own)),
+                1.0 / (1 + candidate.hit_rank),
+                candidate.hit.score / best_fused,
+                candidate.hit.dense_score or 0.0,
+                (candidate.hit.bm25_score or 0.0) / best_bm25,
+                is_prose(text),
+                float(text.rstrip().endswith("?")),
+                math.log1p(len(_WORD.findall(text))),
+                float(_issue_end(candidate) == newest),
+                float(not question.wants_entity),
+            ]
+        )
+    table = np.array(rows, dtype=np.float32)
+    table[:, 0] = cosines
+    table[:, 1] = cosines - cosines.max()
+    table[:, 3] = np.array(coverages) - max(coverages)
+    return table
+
+
+WINDOW_WORDS = 8  # words either side of an entity that count as its setting
+
+
+def _window(question: Question, candidate: SentenceCandidate, wanted: dict[str, float]) -> float:
+    """The best share of the question's terms found within WINDOW_WORDS of an
+    entity of the kind asked for: "the conference was closed by Mr Harry Mulya" answers who closed it."""
+    if not question.label_weights or not wanted:
+        return 0.0
+    text = candidate.passage.text
+    words = [(m.start() + candidate.start, m.end() + candidate.start, m.group(0)) for m in _WORD.finditer(candidate.text)]
+    best = 0.0
+    for start, end, label in candidate.entities:
+        if question.label_weights.get(label, 0.0) < 0.3:
+            continue
+        inside = [i for i, (a, b, _w) in enumerate(words) if a < end and b > start]
+        if not inside:
+            continue
+        lo, hi = max(0, inside[0] - WINDOW_WORDS), min(len(words), inside[-1] + 1 + WINDOW_WORDS)
+        near = _terms(" ".join(w for i, (_a, _b, w) in enumerate(words[lo:hi], lo) if i not in inside))
+        surface = _terms(text[start:end])
+        if surface and not surface - (set(question.focus) | question.pins):
+            continue  # the question names it: not an answer
+        best = max(best, _share(wanted, near))
+    return best
+
+
+OBJECT_ROLES = {"dobj", "attr", "oprd", "xcomp", "acomp", "ccomp", "pobj", "appos"}
+
+
+def _depth(token) -> int:
+    steps = 0
+    while token.head is not token and steps < 50:
+        token, steps = token.head, steps + 1
+    return steps
+
+
+def _tree_distance(doc, start: int, targets: set[int]) -> int | None:
+    """Steps along the dependency tree from token `start` to the nearest of `targets`."""
+    if not targets:
+        return None
+    frontier, seen, steps = [doc[start]], {start}, 0
+    while frontier:
+        if any(t.i in targets for t in frontier):
+            return steps
+        following = []
+        for token in frontier:
+            for neighbour in [token.head, *token.children]:
+                if neighbour.i not in seen:
+                    seen.add(neighbour.i)
+                    following.append(neighbour)
+        frontier, steps = following, steps + 1
+    return None
+
+
+def span_rows(question: Question, doc, spans: Sequence[AnswerSpan]) -> np.ndarray:
+    """One row of SPAN_FEATURES per span of one parsed sentence."""
+    asked = set(question.focus) | question.pins
+    matched = {t.i for t in doc if not t.is_punct and _terms(t.text) & asked}
+    verbs = {t.i for t in doc if not t.is_punct and _terms(t.text) & question.verb_terms}
+    wants = max(question.label_weights.values(), default=0.0)
+    description = float(not question.wants_entity)
+    reason = float(question.asks_reason_or_manner)
+    text = doc.text
+    rows = []
+    for span in spans:
+        terms = _terms(span.text)
+        fit = question.label_weights.get(span.label, 0.0) if span.label else 0.0
+        tokens = [t for t in doc if span.start <= t.idx < span.end]
+        inside = {t.i for t in tokens}
+        outside = matched - inside
+        if outside and tokens:
+            gap = min(min(abs(t - i) for i in inside) for t in outside) - 1
+            near = 1.0 / (1 + max(0, gap))
+        else:
+            near = 0.0
+        distance = _tree_distance(doc, span.root, outside) if tokens else None
+        words = [t for t in tokens if t.is_alpha]
+        clause = float(span.kind == "clause")
+        adposition = float(span.first_pos == "ADP")
+        marker = float(span.first_pos in ("PART", "SCONJ") or span.first_dep == "mark")
+        rows.append(
+            [
+                fit,
+                wants * (1.0 - fit),
+                *(float(span.kind == kind) for kind in KINDS),
+                len(terms & asked) / len(terms) if terms else 1.0,
+                float(bool(question.noun_terms & terms)),
+                near,
+                1.0 / (1 + distance) if distance is not None else 0.0,
+                1.0 / (1 + verb_distance) if (verb_distance := _tree_distance(doc, span.root, verbs - inside)) is not None else 0.0,
+                1.0 / (1 + _depth(doc[span.root])),
+                float(doc[span.root].dep_ in OBJECT_ROLES),
+                float(doc[span.root].dep_ in ("nsubj", "nsubjpass")),
+                math.log1p(len(tokens)),
+                sum(w.text[0].isupper() for w in words) / len(words) if words else 0.0,
+                adposition,
+                marker,
+                _expands_pin(text, span, question.pins),
+                wants * float(span.kind in ("entity", "joined")),
+                wants * math.log1p(len(tokens)),
+                description * math.log1p(len(tokens)),
+                description * clause,
+                description * float(span.kind in ("phrase", "chunk")),
+                reason * clause,
+                reason * adposition,
+                reason * marker,
+            ]
+        )
+    return np.array(rows, dtype=np.float32).reshape(len(spans), len(SPAN_FEATURES))
+
+
+_BRACKETED = re.compile(r"^\s*\(([^)]{1,30})\)")
+_BRACKET_BEFORE = re.compile(r"(\S+)\s*\($")
+
+
+def _expands_pin(text: str, span: AnswerSpan, pins: frozenset[str]) -> float:
+    """"Regional Intelligence Liaison Office (RILO)": a span followed by a bracketed name the question
+    gives, or bracketed itself right after one, spells that name out."""
+    after = _BRACKETED.match(text[span.end :])
+    if after and _terms(after.group(1)) & pins:
+        return 1.0
+    before = _BRACKET_BEFORE.search(text[: span.start])
+    return float(bool(before and _terms(before.group(1)) & pins))
+

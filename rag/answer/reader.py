@@ -1,0 +1,144 @@
+"""The reader: which retrieved sentence answers, which span of it is the short answer, how sure it is.
+
+Every answer sentence of the retrieved passages is a candidate (`candidates.py`); each is
+described by general features (`features.py`) and the learned sentence model turns them
+into a probability of answering. The best sentence's probability is the answer's
+confidence: below the model's threshold the assistant abstains. The best sentence is
+then parsed, its entities and phrases become short-answer candidates (`spans.py`), and
+the learned span model picks one. Where the best sentence's passage has another sentence
+nearly as likely (at least the model's `companion_ratio` of its probability), that one is
+quoted too: an answer often takes two sentences, one naming the event and one giving the
+detail, and the model cannot always tell which holds it.
+
+    reader = Reader(sentences_of=retriever.sentences, rarity=Rarity(texts), model=ReaderModel.load())
+    reading = reader.read(question, hits, question_vector)
+    reading.confidence, reading.best.text, reading.short_answer.text
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.answer.candidates import SentenceCandidate, gather
+from rag.answer.features import Rarity, sentence_rows, span_rows
+from rag.answer.question import Question
+from rag.answer.safety import gives_orders
+from rag.answer.scorer import ReaderModel
+from rag.answer.spans import AnswerSpan, candidate_spans
+from rag.index.passages import Passage
+from rag.index.sentences import StoredSentence
+from rag.nlp import BUNDLED_PIPELINE, pipeline
+from rag.retrieve.retriever import Hit
+
+PARSE_CACHE = 4096  # parsed sentences kept (the corpus has about 2,000 distinct ones)
+MIN_KIND_FIT = 0.3  # an entity label fitting the kind asked for at least this well makes a typed candidate
+
+
+def of_wanted_kind(question: Question, spans: list[AnswerSpan]) -> list[AnswerSpan]:
+    """For a question asking for an entity, the sentence's entities of that kind, where it has any;
+    every span otherwise (and for what / why / how questions, which ask for no entity)."""
+    typed = [s for s in spans if s.label and question.label_weights.get(s.label, 0.0) >= MIN_KIND_FIT]
+    return typed or spans
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader made of the retrieved passages for one question."""
+
+    question: Question
+    ranked: list[tuple[SentenceCandidate, float]]  # candidates with their probability, best first
+    confidence: float  # the best sentence's probability of answering
+    answered: bool  # confidence reached the threshold
+    short_answer: AnswerSpan | None  # a span of the best sentence or of its companion; None when abstaining
+    companion: SentenceCandidate | None = None  # a second sentence of the best one's passage, quoted with it
+    short_from: SentenceCandidate | None = None  # the sentence the short answer is a span of
+
+    @property
+    def best(self) -> SentenceCandidate | None:
+        return self.ranked[0][0] if self.ranked else None
+
+
+class Reader:
+    """Scores answer sentences and short answers with the learned model."""
+
+    def __init__(
+        self,
+        *,
+        sentences_of: Callable[[Passage], list[StoredSentence]],
+        rarity: Rarity,
+        model: ReaderModel,
+        threshold: float | None = None,
+        spacy_model: str = BUNDLED_PIPELINE,
+    ) -> None:
+        self.sentences_of = sentences_of
+        self.rarity = rarity
+        self.model = model
+        self.threshold = model.threshold if threshold is None else threshold
+        self.spacy_model = spacy_model
+        self._parsed: OrderedDict[str, object] = OrderedDict()
+
+    def with_model(self, model: ReaderModel) -> Reader:
+        """The same reader (and its parsed sentences) deciding with another model."""
+        other = Reader(sentences_of=self.sentences_of, rarity=self.rarity, model=model, spacy_model=self.spacy_model)
+        other._parsed = self._parsed
+        return other
+
+    def sentence_table(self, question: Question, hits: Sequence[Hit], question_vector: np.ndarray) -> tuple[list[SentenceCandidate], np.ndarray]:
+        """The candidate sentences and their feature rows."""
+        candidates = [c for c in gather(hits, self.sentences_of) if not gives_orders(c.text)]
+        return candidates, sentence_rows(question, candidates, question_vector, self.rarity)
+
+    def parse(self, text: str):
+        """The sentence's parse, kept for the next question that meets it."""
+        doc = self._parsed.get(text)
+        if doc is None:
+            doc = pipeline(self.spacy_model)(text)
+            self._parsed[text] = doc
+            if len(self._parsed) > PARSE_CACHE:
+                self._parsed.popitem(last=False)
+        else:
+            self._parsed.move_to_end(text)
+        return doc
+
+    def span_table(self, question: Question, candidate: SentenceCandidate) -> tuple[list[AnswerSpan], np.ndarray]:
+        """The short-answer candidates of one sentence and their feature rows."""
+        doc = self.parse(candidate.text)
+        entities = [(s - candidate.start, e - candidate.start, label) for s, e, label in candidate.entities]
+        spans = of_wanted_kind(question, candidate_spans(doc, entities))
+        return spans, span_rows(question, doc, spans)
+
+    def read(self, question: Question, hits: Sequence[Hit], question_vector: np.ndarray) -> Reading:
+        candidates, rows = self.sentence_table(question, hits, question_vector)
+        return self.decide(question, candidates, rows)
+
+    def decide(self, question: Question, candidates: Sequence[SentenceCandidate], rows: np.ndarray) -> Reading:
+        """Rank the candidates, abstain below the threshold, else pick the short answer."""
+        if not len(candidates):
+            return Reading(question, [], 0.0, False, None)
+        logits = self.model.sentence.logit(rows)
+        order = np.argsort(-logits, kind="stable")
+        probabilities = 1.0 / (1.0 + np.exp(-logits))
+        ranked = [(candidates[i], float(probabilities[i])) for i in order]
+        best, confidence = ranked[0]
+        if confidence < self.threshold:
+            return Reading(question, ranked, confidence, False, None)
+        companion = next(
+            (c for c, p in ranked[1:] if c.passage.id == best.passage.id and p >= self.model.companion_ratio * confidence), None
+        )
+        choices = []
+        for sentence, logit in ((best, logits[order[0]]), (companion, None)):
+            if sentence is None:
+                continue
+            spans, table = self.span_table(question, sentence)
+            if spans:
+                scores = self.model.span.logit(table)
+                top = int(np.argmax(scores))
+                choices.append((float(scores[top]) + (0.0 if logit is not None else self.model.companion_penalty), spans[top], sentence))
+        if not choices:
+            return Reading(question, ranked, confidence, True, None, companion)
+        _score, short, source = max(choices, key=lambda item: item[0])
+        return Reading(question, ranked, confidence, True, short, companion, source)

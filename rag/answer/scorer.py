@@ -1,0 +1,122 @@
+"""The learned scorer: two small logistic regressions read from one versioned JSON file.
+
+One says how likely a sentence is to answer the question (its probability is the
+answer's confidence, and below the file's threshold the assistant abstains); the other,
+given a sentence that answers, which of its spans is the short answer. Both are
+standardise-then-weigh models fitted by scikit-learn (`rag eval train` refits the file
+from the project's question sets, `rag eval cv` scores them by leave-one-issue-out
+cross-validation); at question time they are a dot product, so answering loads no
+scikit-learn. The file keeps each feature's name beside its weight, so it can be read,
+and a file made for other features is refused.
+
+    scorer = ReaderModel.load()                  # the file shipped in the package
+    probabilities = scorer.sentence.probability(rows)
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rag.answer.features import SENTENCE_FEATURES, SPAN_FEATURES
+from rag.errors import ConfigError
+
+MODEL_FILE = Path(__file__).with_name("reader_model.json")
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    """P(y=1 | x) = sigmoid(w · (x - mean) / scale + b)."""
+
+    features: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    weights: np.ndarray
+    intercept: float
+
+    def logit(self, rows: np.ndarray) -> np.ndarray:
+        if rows.size == 0:
+            return np.zeros(len(rows))
+        return ((rows - self.mean) / self.scale) @ self.weights + self.intercept
+
+    def probability(self, rows: np.ndarray) -> np.ndarray:
+        return 1.0 / (1.0 + np.exp(-self.logit(rows)))
+
+    def to_dict(self) -> dict:
+        return {
+            "features": list(self.features),
+            "mean": [round(float(v), 6) for v in self.mean],
+            "scale": [round(float(v), 6) for v in self.scale],
+            "weights": [round(float(v), 6) for v in self.weights],
+            "intercept": round(float(self.intercept), 6),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict, expected: tuple[str, ...], path: Path) -> LinearModel:
+        if tuple(data["features"]) != expected:
+            raise ConfigError(f"The reader model {path} was fitted on other features; refit it with `rag eval train`.")
+        arrays = [np.asarray(data[key], dtype=np.float64) for key in ("mean", "scale", "weights")]
+        if any(len(a) != len(expected) for a in arrays):
+            raise ConfigError(f"The reader model {path} is damaged (weights and features differ); refit it with `rag eval train`.")
+        return cls(expected, *arrays, float(data["intercept"]))
+
+
+@dataclass(frozen=True)
+class ReaderModel:
+    """The sentence model, the span model and the confidence below which the assistant abstains."""
+
+    sentence: LinearModel
+    span: LinearModel
+    threshold: float
+    trained_on: dict  # question files and counts, for the record
+    companion_ratio: float = 1.01  # a second sentence of the best one's passage at this share of its probability is quoted too
+    companion_penalty: float = 0.0  # what a short answer from that second sentence must beat the best sentence's by
+
+    @classmethod
+    def untrained(cls) -> ReaderModel:
+        """All weights zero: for describing candidates before any model is fitted (training)."""
+
+        def blank(features: tuple[str, ...]) -> LinearModel:
+            n = len(features)
+            return LinearModel(features, np.zeros(n), np.ones(n), np.zeros(n), 0.0)
+
+        return cls(blank(SENTENCE_FEATURES), blank(SPAN_FEATURES), 0.5, {})
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> ReaderModel:
+        path = path or MODEL_FILE
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise ConfigError(f"Cannot read the reader model {path} ({exc.strerror}); refit it with `rag eval train`.") from exc
+        except ValueError as exc:
+            raise ConfigError(f"The reader model {path} is not valid JSON ({exc}); refit it with `rag eval train`.") from exc
+        if data.get("format") != FORMAT:
+            raise ConfigError(f"The reader model {path} has format {data.get('format')}, not {FORMAT}; refit it with `rag eval train`.")
+        return cls(
+            LinearModel.from_dict(data["sentence"], SENTENCE_FEATURES, path),
+            LinearModel.from_dict(data["span"], SPAN_FEATURES, path),
+            float(data["threshold"]),
+            data.get("trained_on", {}),
+            float(data["companion_ratio"]),
+            float(data["companion_penalty"]),
+        )
+
+    def save(self, path: Path | None = None) -> Path:
+        path = path or MODEL_FILE
+        data = {
+            "format": FORMAT,
+            "note": "Fitted by `rag eval train`; scored by `rag eval cv` (leave-one-issue-out). Weights apply to standardised features.",
+            "threshold": round(self.threshold, 4),
+            "companion_ratio": round(self.companion_ratio, 4),
+            "companion_penalty": round(self.companion_penalty, 4),
+            "trained_on": self.trained_on,
+            "sentence": self.sentence.to_dict(),
+            "span": self.span.to_dict(),
+        }
+        path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+        return path
