@@ -1,12 +1,13 @@
 """The chat app: `python app.py` serves the assistant on http://127.0.0.1:7860.
 
 A thin layer over the library: it builds the index if there is none, loads the models
-once, and renders the same `Answer` the CLI prints. Answers stream in; citation markers
-link to a sources panel with the supporting sentence highlighted. The model is not safe to
-call from two threads, so requests queue (one generation at a time) and each browser
-session keeps its own conversation.
+once, and renders the same `Answer` the CLI prints: the short answer in bold with the
+reader's confidence, then the quoted sentence; citation markers link to a sources panel
+with the supporting sentence highlighted. A model is not safe to call from two threads, so
+requests queue (one at a time) and each browser session keeps its own conversation. At
+most MAX_GENERATORS models stay loaded: the default and the last one asked for.
 
-    python app.py [--host 127.0.0.1] [--port 7860] [--index-dir DIR] [--model NAME_OR_PATH]
+    python app.py [--host 127.0.0.1] [--port 7860] [--index-dir DIR] [--model NAME_OR_PATH] [-v]
 """
 
 from __future__ import annotations
@@ -16,17 +17,16 @@ import html
 import logging
 import re
 import sys
+from collections import OrderedDict
 from datetime import date
 from pathlib import Path
 
 import gradio as gr
 
-from rag import Answer, Assistant, LlamaCppGenerator, RagError, Retriever, Settings, build_index, load_settings
+from rag import Answer, Assistant, LlamaCppGenerator, Passage, RagError, Retriever, Settings, build_index, load_settings
 from rag.errors import IndexMissingError, IndexOutdatedError, QueryError
+from rag.logs import quiet_libraries
 from rag.models import bundled_gguf_paths
-from rag.index.passages import Passage
-from rag.places import town_names
-from rag.related_words import related_words
 
 log = logging.getLogger("newsletter-qa")
 EXAMPLES = [
@@ -42,20 +42,48 @@ CSS = """
 """
 
 
+MAX_GENERATORS = 2  # the default model and the last other one asked for; a third frees the least recently used
+
+
 class ChatService:
-    """Everything the page calls: one retriever, one generator per model, loaded once."""
+    """Everything the page calls: one retriever and reader, and at most MAX_GENERATORS models loaded."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.retriever = Retriever.open(settings=settings)
-        self._generators: dict[str, LlamaCppGenerator] = {}
+        self._assistant = Assistant(self.retriever, None, settings=settings)
+        self._generators: OrderedDict[str, LlamaCppGenerator] = OrderedDict()
 
-    def assistant(self, model: str) -> Assistant:
-        if model not in self._generators:
-            generator = LlamaCppGenerator(model, context_window=self.settings.context_window, threads=self.settings.threads)
-            generator.warm_up()
-            self._generators[model] = generator
-        return Assistant(self.retriever, self._generators[model], settings=self.settings)
+    def generator(self, model: str) -> LlamaCppGenerator:
+        """The model loaded once; loading one more than MAX_GENERATORS frees the least recently used
+        one other than the default."""
+        if model in self._generators:
+            self._generators.move_to_end(model)
+            return self._generators[model]
+        generator = LlamaCppGenerator(model, context_window=self.settings.context_window, threads=self.settings.threads)
+        generator.warm_up()
+        self._generators[model] = generator
+        while len(self._generators) > MAX_GENERATORS:
+            oldest = next(name for name in self._generators if name != self.settings.model or len(self._generators) == 1)
+            del self._generators[oldest]  # llama.cpp frees the model with its last reference
+        return generator
+
+    def warm_up(self) -> None:
+        """Load now what the first question would wait for: the embedding model, spaCy and WordNet, and
+        the default generator where it writes."""
+        self._assistant.warm_up()
+        if self.settings.model_sentence:
+            self.generator(self.settings.model)
+
+    @property
+    def loaded_models(self) -> list[str]:
+        return list(self._generators)
+
+    def assistant(self, model: str | None = None) -> Assistant:
+        """The assistant, with `model` to write a sentence (None: answers from the reader alone)."""
+        if model is None:
+            return self._assistant
+        return self._assistant.with_generator(self.generator(model))
 
     @property
     def issues(self) -> list[str]:
@@ -107,15 +135,25 @@ def _parse_day(value: str, field: str) -> date | None:
         raise QueryError(f"{field} must be a date as YYYY-MM-DD, not {value!r}.") from None
 
 
-def respond(service: ChatService, message, history, issues, date_from, date_to, k, model, model_path, passages_only):
+def answer_markdown(answer: Answer) -> str:
+    """The chat message: the short answer in bold with the confidence, then the quote, markers linked."""
+    if answer.abstained:
+        return "**The newsletters don't say.** The closest passages are in the sources panel."
+    short, _, rest = answer.text.partition("\n\n")
+    head = f"**{_link_markers(short)}**" if rest else _link_markers(short)
+    body = f"\n\n{_link_markers(rest)}" if rest else ""
+    return f"{head}{body}\n\n<small>confidence {answer.confidence:.2f}</small>"
+
+
+def respond(service: ChatService, message, history, issues, date_from, date_to, k, model, model_path, writes, passages_only):
     """Stream one turn: (chat history, sources panel, cleared textbox, status line) after each piece."""
-    for chat, sources, box in _turn(service, message, history, issues, date_from, date_to, k, model, model_path, passages_only):
+    for chat, sources, box in _turn(service, message, history, issues, date_from, date_to, k, model, model_path, writes, passages_only):
         yield chat, sources, box, gr.skip()
     turns = sum(1 for m in chat if m["role"] == "user")
     yield gr.skip(), gr.skip(), gr.skip(), f"Turn {turns} · done"
 
 
-def _turn(service: ChatService, message, history, issues, date_from, date_to, k, model, model_path, passages_only):
+def _turn(service: ChatService, message, history, issues, date_from, date_to, k, model, model_path, writes, passages_only):
     history = list(history or [])
     question = (message or "").strip()
     history.append({"role": "user", "content": question or "(empty message)"})
@@ -131,12 +169,12 @@ def _turn(service: ChatService, message, history, issues, date_from, date_to, k,
         if passages_only:
             yield from _passages_only(service, question, history, search)
             return
-        assistant = service.assistant((model_path or "").strip() or model)
+        assistant = service.assistant(((model_path or "").strip() or model) if writes else None)
         previous = [{"role": m["role"], "content": _text(m["content"])} for m in history[:-1]]
         history.append({"role": "assistant", "content": "…"})
-        for item in assistant.stream(question, previous, **search):
+        for item in assistant.stream(question, previous, model_sentence=bool(writes), **search):
             if isinstance(item, Answer):
-                shown = "**The newsletters don't say.** The closest passages are in the sources panel." if item.abstained else _link_markers(item.text)
+                shown = answer_markdown(item)
                 if len(question) > len(item.question):
                     shown += f"\n\n_(Your message was cut to its first {len(item.question)} characters.)_"
                 history[-1] = {"role": "assistant", "content": shown}
@@ -189,8 +227,11 @@ def build_ui(service: ChatService) -> gr.Blocks:
                 k = gr.Slider(1, 10, value=service.settings.answer_passages, step=1, label="Passages", elem_id="k")
                 model = gr.Dropdown(models, value=service.settings.model if service.settings.model in models else models[0], label="Model", elem_id="model")
                 model_path = gr.Textbox(label="…or a GGUF file path", elem_id="model-path")
+                writes = gr.Checkbox(
+                    value=service.settings.model_sentence, label="The model writes a sentence from the evidence", elem_id="writes"
+                )
                 passages_only = gr.Checkbox(label="Passages only (no answer)", elem_id="passages-only")
-        inputs = [question, chat, issues, date_from, date_to, k, model, model_path, passages_only]
+        inputs = [question, chat, issues, date_from, date_to, k, model, model_path, writes, passages_only]
 
         def turn(*args):
             yield from respond(service, *args)
@@ -204,10 +245,13 @@ def build_ui(service: ChatService) -> gr.Blocks:
             )
 
         def ask(question: str) -> dict:
-            """Answer one question: text, whether it abstained, and the cited sources."""
-            answer = service.assistant(service.settings.model).ask(question)
+            """Answer one question: the short answer, the text, the confidence, whether it abstained, and the cited sources."""
+            writes = service.settings.model_sentence
+            answer = service.assistant(service.settings.model if writes else None).ask(question)
             return {
+                "short_answer": answer.short_answer,
                 "answer": answer.text,
+                "confidence": round(answer.confidence, 4),
                 "abstained": answer.abstained,
                 "sources": [
                     {"number": c.number, "issue": c.passage.issue, "title": c.passage.title, "quote": c.quote}
@@ -228,8 +272,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--index-dir", type=Path)
     parser.add_argument("--model", help="bundled model name or .gguf path")
     parser.add_argument("--config", type=Path, help="TOML settings file")
+    parser.add_argument("-v", "--verbose", action="store_true", help="show the logs of the libraries underneath")
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
+    quiet_libraries(verbose=args.verbose)
     try:
         settings = load_settings(config_file=args.config, overrides={"index_dir": args.index_dir, "model": args.model})
         try:
@@ -239,10 +284,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"{why} at {settings.index_dir}: building it from {settings.corpus_dir} …", flush=True)
             print(build_index(settings).summary(), flush=True)
             service = ChatService(settings)
-        print(f"Loading the model {settings.model} …", flush=True)
-        service.assistant(settings.model)
-        related_words("open")  # read WordNet now (3 s) rather than on the first "who opened ...?"
-        town_names("Bangkok")  # and GeoNames' towns (0.8 s) rather than on the first "where ...?"
+        print("Loading the models …", flush=True)
+        service.warm_up()
     except RagError as exc:
         print(f"Error: {exc}", file=sys.stderr)
         sys.exit(2)

@@ -1,7 +1,8 @@
 """Answer metrics: gold answer contained, token F1, citation precision and recall, abstention.
 
 A citation is correct when its passage holds one of the question's evidence quotes or a
-gold answer; unanswerable questions count only for abstention.
+gold answer; unanswerable questions count only for abstention. Token F1 is the short
+answer's (the whole answer's, for results written before short answers existed).
 """
 
 from __future__ import annotations
@@ -70,8 +71,9 @@ def answer_summary(questions, results: list[dict], passage_text: dict[str, str])
     precisions, recalls, contained, f1s = [], [], [], []
     for question, record in answerable:
         answer = "" if record["abstained"] else record["answer"]
+        short = "" if record["abstained"] else record.get("short_answer") or answer  # older runs have no short answer
         contained.append(contains_gold(answer, question.answers))
-        f1s.append(token_f1(answer, question.answers))
+        f1s.append(token_f1(short, question.answers))
         precision, recall = citation_scores(question, record, passage_text)
         if precision is not None:
             precisions.append(precision)

@@ -24,6 +24,9 @@ def run(
     mode: Annotated[str, typer.Option(help="hybrid, dense, bm25 or all.")] = "hybrid",
     no_generate: Annotated[bool, typer.Option("--no-generate", help="Retrieval only: answers are null.")] = False,
     model: Annotated[Optional[str], typer.Option(help="GGUF model for answers: smollm2-135m, gemma3-270m or a path.")] = None,
+    model_sentence: Annotated[
+        Optional[bool], typer.Option("--model-sentence/--no-model-sentence", help="The model writes a sentence from the evidence.")
+    ] = None,
     k: Annotated[int, typer.Option("--k", min=1, max=100, help="Passages retrieved per question.")] = 10,
     check: Annotated[bool, typer.Option("--check", help="Exit 1 when a metric falls below eval/baseline.json.")] = False,
     index_dir: Annotated[Optional[Path], typer.Option("--index-dir", help="Index folder.")] = None,
@@ -39,7 +42,7 @@ def run(
     if mode not in (*MODES, "all"):
         raise ConfigError(f"Unknown mode {mode!r}; use hybrid, dense, bm25 or all.")
     items = load_questions(questions or DEFAULT_QUESTIONS)
-    settings = load_settings(overrides={"index_dir": index_dir, "model": model})
+    settings = load_settings(overrides={"index_dir": index_dir, "model": model, "model_sentence": model_sentence})
     retriever = Retriever.open(settings=settings)
     assistant = None
     if not no_generate:
@@ -109,8 +112,7 @@ def train(
     retriever, reader, k = _reader_setup(index_dir, None)
     named = load_training_questions(questions)
     examples = collect([q for _name, q in named], retriever, reader, k=k)
-    model = fit(examples, reader)
-    model = type(model)(model.sentence, model.span, model.threshold, model.trained_on | {"sets": sorted({n for n, _q in named})}, model.companion_ratio, model.companion_penalty)
+    model = fit(examples, reader, sets=[name for name, _q in named])
     path = model.save(out)
     typer.echo(f"reader model fitted on {len(examples)} questions (threshold {model.threshold}) -> {path}")
 
@@ -133,8 +135,9 @@ def cross_validation(
     named = load_training_questions(questions)
     examples = collect([q for _name, q in named], retriever, reader, k=k)
     rows = cross_validate(examples, reader)
-    for (name, _q), row in zip(named, rows_in_order(rows, [q.id for _n, q in named])):
-        row["set"] = name
+    set_of = {q.id: name for name, q in named}
+    for row in rows:
+        row["set"] = set_of[row["id"]]
     report = {"pooled": summarise_outcomes(rows), "by_set": by_group(rows, "set"), "by_style": by_group(rows, "style")}
     if ablate:
         report["ablation"] = ablation(examples, reader)
@@ -157,11 +160,6 @@ def cross_validation(
         if failures:
             sys.exit(1)
         typer.echo("check: no reader figure below baseline")
-
-
-def rows_in_order(rows: list[dict], ids: list[str]) -> list[dict]:
-    by_id = {row["id"]: row for row in rows}
-    return [by_id[i] for i in ids]
 
 
 @eval_app.command("compare")

@@ -206,13 +206,20 @@ def choose_decisions(examples: Sequence[Example], reader: Reader, span: LinearMo
     return float(np.floor(threshold * 1000) / 1000), ratio, penalty
 
 
-def fit(examples: Sequence[Example], reader: Reader, *, columns: Sequence[int] | None = None, span_columns: Sequence[int] | None = None) -> ReaderModel:
-    """Both models and the decisions around them, fitted on `examples`."""
+def fit(
+    examples: Sequence[Example],
+    reader: Reader,
+    *,
+    columns: Sequence[int] | None = None,
+    span_columns: Sequence[int] | None = None,
+    sets: Sequence[str] = (),
+) -> ReaderModel:
+    """Both models and the decisions around them, fitted on `examples` (from the question files `sets`)."""
     sentence = fit_sentence_model(examples, columns)
     span = fit_span_model(examples, reader, span_columns)
     threshold, ratio, penalty = choose_decisions(examples, reader, span, columns)
-    counts = {"questions": len(examples), "answerable": sum(e.question.answerable for e in examples)}
-    return ReaderModel(sentence, span, threshold, counts, ratio, penalty)
+    record = {"questions": len(examples), "answerable": sum(e.question.answerable for e in examples), "sets": sorted(set(sets))}
+    return ReaderModel(sentence, span, threshold, record, ratio, penalty)
 
 
 def cross_validate(
@@ -262,8 +269,15 @@ def load_training_questions(paths: Sequence | None = None) -> list[tuple[str, Qu
 
     from eval.questions import DEFAULT_QUESTIONS, load_questions
 
+    from rag.errors import ConfigError
+
     files = [Path(p) for p in paths] if paths else [DEFAULT_QUESTIONS.with_name(name) for name in TRAINING_SETS]
-    return [(path.stem, question) for path in files for question in load_questions(path)]
+    named = [(path.stem, question) for path in files for question in load_questions(path)]
+    ids = [q.id for _name, q in named]
+    if len(set(ids)) != len(ids):
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        raise ConfigError(f"Question ids must be unique across the files; repeated: {', '.join(twice[:10])}")
+    return named
 
 
 # Feature groups an ablation drops, one at a time: each is one signal family of features.py.
@@ -275,7 +289,7 @@ SENTENCE_GROUPS = {
     "kind asked for (NER + WordNet)": ("kind_fit", "kind_count", "kind_window", "kind_missing", "wants_entity", "description"),
     "noun and verb asked about (WordNet)": ("noun_match", "verb_match", "noun_own", "verb_own"),
     "retrieval rank and scores": ("rank", "fused", "dense", "bm25"),
-    "prose, question mark, length": ("prose", "asks", "length"),
+    "prose, verb, subject, question mark, length": ("prose", "has_verb", "focus_subject", "asks", "length"),
     "newest issue": ("newest",),
 }
 

@@ -83,12 +83,14 @@ def run_retrieval(
                     for h in found.hits
                 ],
                 "answer": answer.text if answer else None,
+                "short_answer": answer.short_answer if answer else None,
+                "confidence": round(answer.confidence, 4) if answer else None,
                 "abstained": answer.abstained if answer else None,
                 "citations": [{"passage_id": c.passage.id, "quote": c.quote} for c in answer.citations] if answer else [],
                 "source": answer.source if answer else None,
                 "timings_ms": {
                     "retrieve": round(found.timings_ms.get("retrieve", 0.0), 3),
-                    "rank": _ms(answer.timings_ms.get("rank")) if answer else None,
+                    "rank": _ms(answer.timings_ms.get("read")) if answer else None,
                     "generate": _ms(answer.timings_ms.get("generate")) if answer else None,
                     "first_token": _ms(answer.timings_ms.get("first_token")) if answer else None,
                     "total": _ms(answer.timings_ms.get("total")) if answer else None,
@@ -101,7 +103,10 @@ def run_retrieval(
 
 def _run_identity(retriever: Retriever, mode: str, k: int, assistant: Assistant | None) -> dict:
     """What makes two runs' results comparable: the index build, the mode, k and the answering model."""
-    model = str(getattr(assistant.generator, "path", type(assistant.generator).__name__)) if assistant else None
+    model = None
+    if assistant is not None:
+        writer = assistant.generator if assistant.settings.model_sentence else None
+        model = str(getattr(writer, "path", type(writer).__name__)) if writer else "reader"
     return {"index_built_at": retriever.built_at, "mode": mode, "k": k, "answers_by": model}
 
 

@@ -17,8 +17,17 @@ import typer
 
 from rag.config import Settings, load_settings
 from rag.errors import QueryError, RagError
+from rag.logs import quiet_libraries
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False, help="Question answering over newsletter issues, offline.")
+
+
+@app.callback()
+def _options(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show the logs and loading bars of the libraries underneath.")] = False,
+) -> None:
+    """Question answering over newsletter issues, offline."""
+    quiet_libraries(verbose=verbose)
 ConfigOption = Annotated[Optional[Path], typer.Option("--config", help="TOML settings file.", exists=True, dir_okay=False)]
 IndexOption = Annotated[Optional[Path], typer.Option("--index-dir", help="Index folder (default: embeddings/index).")]
 
@@ -83,7 +92,10 @@ def search(
 def ask(
     question: Annotated[str, typer.Argument(help="A question in plain words.")],
     model: Annotated[Optional[str], typer.Option(help="A bundled model (smollm2-135m, gemma3-270m) or a .gguf path.")] = None,
-    k: Annotated[Optional[int], typer.Option("--k", min=1, max=50, help="Passages offered to the model.")] = None,
+    k: Annotated[Optional[int], typer.Option("--k", min=1, max=50, help="Passages the reader reads.")] = None,
+    model_sentence: Annotated[
+        Optional[bool], typer.Option("--model-sentence/--no-model-sentence", help="Have the model write one sentence from the evidence.")
+    ] = None,
     issue: Annotated[Optional[list[str]], typer.Option(help='Only this issue, e.g. "79" (repeatable).')] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
     index_dir: IndexOption = None,
@@ -94,7 +106,7 @@ def ask(
     from rag.generate.generator import LlamaCppGenerator
     from rag.retrieve.retriever import Retriever
 
-    settings = _settings(config, index_dir=index_dir, model=model, answer_passages=k)
+    settings = _settings(config, index_dir=index_dir, model=model, answer_passages=k, model_sentence=model_sentence)
     assistant = Assistant(
         Retriever.open(settings=settings),
         LlamaCppGenerator(settings.model, context_window=settings.context_window, threads=settings.threads),
@@ -104,13 +116,18 @@ def ask(
     if as_json:
         typer.echo(json.dumps(_answer_json(answer), ensure_ascii=False, indent=2))
         return
-    typer.echo(answer.text)
-    if answer.filters.active:
-        typer.echo(f"(filter: {answer.filters.describe()})")
+    if answer.abstained:
+        typer.echo(answer.text)
+    else:
+        short, _, rest = answer.text.partition("\n\n")
+        typer.secho(short, bold=True)
+        if rest:
+            typer.echo(rest)
+    typer.echo(f"(confidence {answer.confidence:.2f}" + (f"; filter: {answer.filters.describe()})" if answer.filters.active else ")"))
     for citation in answer.citations:
         p = citation.passage
         typer.secho(f"\n[{citation.number}] {p.issue} ({p.date_label}) — {p.title}", bold=True)
-        typer.echo(f"    “{citation.quote}”")
+        typer.echo(f"    “{' '.join(citation.quote.split())}”")
     if answer.abstained:
         for number, p in enumerate(answer.passages, 1):
             typer.secho(f"\n({number}) {p.issue} ({p.date_label}) — {p.title}", bold=True)
@@ -121,7 +138,9 @@ def _answer_json(answer) -> dict:
     return {
         "question": answer.question,
         "standalone_question": answer.standalone_question,
+        "short_answer": answer.short_answer,
         "answer": answer.text,
+        "confidence": round(answer.confidence, 4),
         "abstained": answer.abstained,
         "filters": answer.filters.describe(),
         "citations": [
@@ -185,9 +204,7 @@ def _register_plugins() -> None:
 
 def main() -> None:
     """Entry point: run the app, turning the library's errors into messages."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s: %(message)s")
-    logging.getLogger("transformers").setLevel(logging.ERROR)
-    logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
+    quiet_libraries(verbose=any(flag in sys.argv[1:2] for flag in ("--verbose", "-v")))
     try:
         build_app()(standalone_mode=False)
     except RagError as exc:

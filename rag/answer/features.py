@@ -54,6 +54,8 @@ SENTENCE_FEATURES = (
     "dense",  # the passage's cosine with the question
     "bm25",  # the passage's BM25 score over the best one's
     "prose",  # ends as a sentence does and is mostly lower-case words
+    "has_verb",  # it says something (a table row or heading names things)
+    "focus_subject",  # share of the question's terms, by rarity, in its subjects: it speaks of what is asked about
     "asks",  # ends with a question mark
     "length",  # log of its words
     "newest",  # from the newest issue among those retrieved
@@ -198,6 +200,8 @@ def sentence_rows(question: Question, candidates: Sequence[SentenceCandidate], q
                 candidate.hit.dense_score or 0.0,
                 (candidate.hit.bm25_score or 0.0) / best_bm25,
                 is_prose(text),
+                float(candidate.has_verb),
+                _share(wanted, _terms(" ".join(candidate.passage.text[a:b] for a, b in candidate.subjects))),
                 float(text.rstrip().endswith("?")),
                 math.log1p(len(_WORD.findall(text))),
                 float(_issue_end(candidate) == newest),

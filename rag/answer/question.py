@@ -106,7 +106,7 @@ def _asking(doc) -> tuple[str, int | None]:
     found = [t for t in doc if t.tag_ in WH_TAGS]
     if not found:
         return "", None
-    opening = [t for t in found if t.head.dep_ not in ("relcl", "acl", "advcl") or t.head.dep_ == "ROOT"]
+    opening = [t for t in found if t.head.dep_ not in ("relcl", "acl", "advcl")]
     word = (opening or found)[0]
     lower = word.lower_
     if lower == "how" and word.i + 1 < len(doc) and doc[word.i + 1].lower_ in DEGREE_WORDS:
@@ -136,11 +136,11 @@ def _noun_asked(doc, asking: str, index: int | None):
                 last = token
         if last is not None:
             return _through_light_noun(last)
-    if asking in ("what", "which"):  # "What is the name of the hotel?": the copula's other side
-        word = doc[index]
+    if asking in ("what", "which"):  # "What is the name of the hotel?": the copula's other side, a common
+        word = doc[index]  # noun; in "What is BACUDA?" the name is what it asks about, not a kind of answer
         verb = word.head
         for child in verb.children:
-            if child.i != index and child.dep_ in ("nsubj", "attr", "nsubjpass") and child.pos_ in NOMINAL:
+            if child.i != index and child.dep_ in ("nsubj", "attr", "nsubjpass") and child.pos_ == "NOUN" and is_english_word(child.text):
                 return _through_light_noun(child)
     return None
 

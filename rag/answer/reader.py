@@ -26,23 +26,29 @@ import numpy as np
 from rag.answer.candidates import SentenceCandidate, gather
 from rag.answer.features import Rarity, sentence_rows, span_rows
 from rag.answer.question import Question
-from rag.answer.safety import gives_orders
+from rag.answer.safety import without_orders
 from rag.answer.scorer import ReaderModel
 from rag.answer.spans import AnswerSpan, candidate_spans
 from rag.index.passages import Passage
 from rag.index.sentences import StoredSentence
 from rag.nlp import BUNDLED_PIPELINE, pipeline
 from rag.retrieve.retriever import Hit
+from rag.terms import content_terms
 
 PARSE_CACHE = 4096  # parsed sentences kept (the corpus has about 2,000 distinct ones)
-MIN_KIND_FIT = 0.3  # an entity label fitting the kind asked for at least this well makes a typed candidate
+BEST_KIND_SHARE = 0.5  # labels fitting at least this share of the best fit are the kind asked for
 
 
 def of_wanted_kind(question: Question, spans: list[AnswerSpan]) -> list[AnswerSpan]:
-    """For a question asking for an entity, the sentence's entities of that kind, where it has any;
-    every span otherwise (and for what / why / how questions, which ask for no entity)."""
-    typed = [s for s in spans if s.label and question.label_weights.get(s.label, 0.0) >= MIN_KIND_FIT]
-    return typed or spans
+    """For a question asking for an entity, the sentence's entities of the kind that fits it best
+    ("who": people), else of any kind that fits ("who": an organisation), leaving out those the
+    question names itself; every span where there are none, and for what / why / how questions."""
+    weights = question.label_weights
+    best = max(weights.values(), default=0.0)
+    asked = set(question.focus) | question.pins
+    new = [s for s in spans if s.label and weights.get(s.label, 0.0) > 0 and set(content_terms(s.text)) - asked]
+    closest = [s for s in new if weights[s.label] >= BEST_KIND_SHARE * best]
+    return closest or new or spans
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,7 @@ class Reader:
 
     def sentence_table(self, question: Question, hits: Sequence[Hit], question_vector: np.ndarray) -> tuple[list[SentenceCandidate], np.ndarray]:
         """The candidate sentences and their feature rows."""
-        candidates = [c for c in gather(hits, self.sentences_of) if not gives_orders(c.text)]
+        candidates = without_orders(gather(hits, self.sentences_of))
         return candidates, sentence_rows(question, candidates, question_vector, self.rarity)
 
     def parse(self, text: str):

@@ -10,8 +10,11 @@ of the answer candidates and withheld from any prompt.
 from __future__ import annotations
 
 import re
+from typing import TypeVar
 
 from rag.index.chunking import sentence_spans
+
+T = TypeVar("T")
 
 INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget)\b[^.!?\n]{0,60}\b(?:question|instructions?|above|previous|prompt|rules)\b"
@@ -22,6 +25,11 @@ INSTRUCTION = re.compile(
 
 def gives_orders(text: str) -> bool:
     return bool(INSTRUCTION.search(text))
+
+
+def without_orders(candidates: list[T]) -> list[T]:
+    """The candidate sentences (anything with a `.text`) that give no orders."""
+    return [c for c in candidates if not gives_orders(c.text)]
 
 
 def neutralise_instructions(text: str) -> str:

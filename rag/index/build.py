@@ -20,7 +20,7 @@ from rag.errors import IndexMismatchError, IngestError
 from rag.index.store import FORMAT_VERSION, Manifest, load_index, read_manifest, write_index
 from rag.ingest import Document, load_documents
 from rag.nlp import pipeline
-from rag.index.entities import passage_entities
+from rag.index.annotations import SentenceNotes, passage_notes
 from rag.index.sentences import embed_sentences, sentences_of
 from rag.index.sparse import SparseIndex
 
@@ -104,14 +104,15 @@ def build_index(
         )
     cached: dict[str, np.ndarray] = {}
     cached_sentences: dict[str, np.ndarray] = {}
-    cached_entities: dict[str, list] = {}
+    cached_notes: dict[str, list[SentenceNotes]] = {}
     if previous is not None:
         stored = load_index(index_dir)
         cached = {p.content_hash: stored.vectors[i] for i, p in enumerate(stored.passages)}
+        empty = np.zeros((0, stored.vectors.shape[1]), np.float32)
         for passage, sentences in zip(stored.passages, stored.sentences):
-            cached_sentences[passage.content_hash] = np.stack([s.vector for s in sentences]) if sentences else np.zeros((0, stored.vectors.shape[1]), np.float32)
-            if previous.ner_model == settings.spacy_model:
-                cached_entities[passage.content_hash] = [list(s.entities) for s in sentences]
+            cached_sentences[passage.content_hash] = np.stack([s.vector for s in sentences]) if sentences else empty
+            if previous.ner_model == settings.spacy_model:  # notes read by another pipeline are read again
+                cached_notes[passage.content_hash] = [SentenceNotes(s.entities, s.subjects, s.has_verb) for s in sentences]
 
     report = IndexReport(index_dir=index_dir, documents=len(documents), warnings=warnings)
     old_sources = previous.sources if previous else {}
@@ -131,8 +132,8 @@ def build_index(
     vectors = np.stack([cached[p.content_hash] for p in passages]).astype(np.float32)
     spans_of = sentences_of(passages)
     sentence_vectors = embed_sentences(passages, spans_of, embedder, cached=cached_sentences, progress=progress)
-    nlp = pipeline(settings.spacy_model) if any(p.content_hash not in cached_entities for p in passages) else None
-    sentence_entities = passage_entities(passages, spans_of, nlp, cached=cached_entities, progress=progress)
+    nlp = pipeline(settings.spacy_model) if any(p.content_hash not in cached_notes for p in passages) else None
+    sentence_notes = passage_notes(passages, spans_of, nlp, cached=cached_notes, progress=progress)
     report.passages, report.embedded = len(passages), len(new_texts)
     report.reused = sum(1 for p in passages if p.content_hash in known)
 
@@ -156,7 +157,7 @@ def build_index(
         sparse=SparseIndex.build([p.embedding_text for p in passages]),
         sentence_spans=[spans_of[p.content_hash] for p in passages],
         sentence_vectors=sentence_vectors,
-        sentence_entities=sentence_entities,
+        sentence_notes=sentence_notes,
     )
     return report
 

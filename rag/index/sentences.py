@@ -34,11 +34,13 @@ class SentenceSpan(NamedTuple):
 
 @dataclass(frozen=True)
 class StoredSentence:
-    """One answer sentence of a passage as the index holds it."""
+    """One answer sentence of a passage as the index holds it (offsets in the passage text)."""
 
     span: SentenceSpan
     vector: np.ndarray
-    entities: tuple[Entity, ...]  # offsets in the passage text
+    entities: tuple[Entity, ...]
+    subjects: tuple[tuple[int, int], ...] = ()  # spans of its grammatical subjects
+    has_verb: bool = False
 
 
 def answer_sentences(text: str) -> list[SentenceSpan]:

@@ -11,7 +11,8 @@ Layout (each build is written aside, then switched to atomically):
             vectors.npy         float32, L2-normalised
             sentences.npy       float32 vectors of every passage's answer sentences (rag/index/sentences.py)
             sentence_offsets.npy  int64, passage i's sentences are rows offsets[i]:offsets[i+1]
-            sentences.jsonl     per passage: its answer sentences' [start, end, previous] and NER spans
+            sentences.jsonl     per passage: its answer sentences' [start, end, previous] and what spaCy read in
+                                each (entities, subject spans, whether it has a verb: rag/index/annotations.py)
             dense.faiss         FAISS index over the vectors
             bm25/               bm25s index over the same passages
 
@@ -32,11 +33,12 @@ import numpy as np
 
 from rag.index.dense import DenseIndex
 from rag.errors import REBUILD_HINT, IndexError_, IndexMissingError, IndexOutdatedError
+from rag.index.annotations import SentenceNotes
 from rag.index.passages import Passage
 from rag.index.sentences import SentenceSpan, StoredSentence
 from rag.index.sparse import SparseIndex
 
-FORMAT_VERSION = 5  # 2: BM25 tokens in American spelling; 3: sentences cut by a page break rejoined; 4: or by footnotes; 5: NER spans
+FORMAT_VERSION = 5  # 2: BM25 tokens in American spelling; 3: sentences cut by a page break rejoined; 4: or by footnotes; 5: spaCy notes
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 
@@ -49,7 +51,7 @@ class Manifest:
     dense_kind: str
     sources: dict[str, dict[str, str]]  # doc_id -> {"path", "sha256", "issue"}
     passages: int
-    ner_model: str = ""  # the spaCy pipeline that found the stored entities
+    ner_model: str = ""  # the spaCy pipeline that read the stored sentences
     format_version: int = FORMAT_VERSION
     built_at: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
 
@@ -133,14 +135,13 @@ def _load_sentences(build: Path, passages: int) -> list[list[StoredSentence]]:
     loaded = []
     for i, row in enumerate(rows):
         block = vectors[offsets[i] : offsets[i + 1]]
-        if len(row["spans"]) != len(block) or len(row["entities"]) != len(block):
-            raise ValueError(f"passage {i}: sentence spans, vectors and entities differ")
-        loaded.append(
-            [
-                StoredSentence(SentenceSpan(*span), vector, tuple(tuple(e) for e in entities))
-                for span, vector, entities in zip(row["spans"], block, row["entities"])
-            ]
-        )
+        if len(row["spans"]) != len(block) or len(row["notes"]) != len(block):
+            raise ValueError(f"passage {i}: sentence spans, vectors and notes differ")
+        sentences = []
+        for span, vector, data in zip(row["spans"], block, row["notes"]):
+            notes = SentenceNotes.from_json(data)
+            sentences.append(StoredSentence(SentenceSpan(*span), vector, notes.entities, notes.subjects, notes.has_verb))
+        loaded.append(sentences)
     return loaded
 
 
@@ -155,7 +156,7 @@ def write_index(
     sparse: SparseIndex,
     sentence_spans: list[list[SentenceSpan]],
     sentence_vectors: list[np.ndarray],
-    sentence_entities: list[list[list[tuple[int, int, str]]]],
+    sentence_notes: list[list[SentenceNotes]],
 ) -> Path:
     """Write a complete build aside, then make it live in one atomic step."""
     index_dir.mkdir(parents=True, exist_ok=True)
@@ -178,8 +179,9 @@ def write_index(
         np.save(staging / "sentences.npy", stacked.astype(np.float32))
         np.save(staging / "sentence_offsets.npy", offsets)
         with (staging / "sentences.jsonl").open("w", encoding="utf-8") as handle:
-            for spans, entities in zip(sentence_spans, sentence_entities, strict=True):
-                handle.write(json.dumps({"spans": [list(s) for s in spans], "entities": entities}, ensure_ascii=False) + "\n")
+            for spans, notes in zip(sentence_spans, sentence_notes, strict=True):
+                row = {"spans": [list(s) for s in spans], "notes": [n.to_json() for n in notes]}
+                handle.write(json.dumps(row, ensure_ascii=False) + "\n")
         final = index_dir / name
         staging.rename(final)
         pointer = index_dir / f".{CURRENT}.{os.getpid()}.tmp"

@@ -69,8 +69,14 @@ def _assemble(blocks: list[Block]) -> tuple[str, list[tuple[int, int]]]:
 
 def load_document(path: Path) -> Document:
     """Read, clean and split one newsletter file; raises UnreadableSource when it cannot."""
-    raw = read_source(path)
-    blocks = clean_blocks(raw)
+    return _load_with_note(path)[0]
+
+
+def _load_with_note(path: Path) -> tuple[Document, str | None]:
+    """The document, and a warning when its text was read in a guessed encoding (not UTF-8)."""
+    source = read_source(path)
+    note = f"{path} is not UTF-8; read it as {source.detected_encoding}" if source.detected_encoding else None
+    blocks = clean_blocks(source.text)
     text, spans = _assemble(blocks)
     metadata = extract_metadata(text, path.stem)
     sections = tuple(
@@ -78,20 +84,26 @@ def load_document(path: Path) -> Document:
         for s in split_sections(blocks, front_title=metadata.label)
     )
     contents = tuple(span for span, block in zip(spans, blocks) if block.kind in ("contents", "contents_note"))
-    return Document(
+    document = Document(
         path=path, source_hash=file_hash(path), text=text, metadata=metadata, sections=sections, contents_spans=contents
     )
+    return document, note
 
 
 def load_documents(paths: list[Path]) -> tuple[list[Document], list[str]]:
-    """Every readable newsletter under `paths`, and one warning per file skipped."""
+    """Every readable newsletter under `paths`, and one warning per file skipped or read in a guessed encoding."""
     documents: list[Document] = []
     warnings: list[str] = []
     for path in discover_sources(paths):
         try:
-            documents.append(load_document(path))
+            document, note = _load_with_note(path)
         except UnreadableSource as exc:
             warning = f"skipped {path}: {exc}"
-            log.warning(warning)
+            log.info(warning)  # the caller reports it (the CLI prints it once)
             warnings.append(warning)
+            continue
+        documents.append(document)
+        if note:
+            log.info(note)
+            warnings.append(note)
     return documents, warnings

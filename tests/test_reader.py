@@ -1,0 +1,197 @@
+"""The reader: short-answer spans of a sentence, the shipped model file, and answering or abstaining
+on the real index."""
+
+import json
+
+import pytest
+
+from rag.answer.compose import extracted
+from rag.answer.features import SENTENCE_FEATURES, SPAN_FEATURES, Rarity
+from rag.answer.question import analyse
+from rag.answer.reader import Reader, of_wanted_kind
+from rag.answer.scorer import MODEL_FILE, ReaderModel
+from rag.answer.spans import candidate_spans
+from rag.errors import ConfigError
+from rag.nlp import pipeline
+
+KASHIWA = "The 21st RTC Heads meeting was held in Kashiwa, Japan."
+OPENING = "The workshop was opened by Mr. Norikazu Kuramoto, Head of ROCB A/P, on 14 November 2023 in Bangkok."
+
+
+def parsed(sentence: str):
+    doc = pipeline()(sentence)
+    return doc, [(e.start_char, e.end_char, e.label_) for e in doc.ents]
+
+
+def spans_of(sentence: str):
+    doc, entities = parsed(sentence)
+    return candidate_spans(doc, entities)
+
+
+# Spans
+
+
+def test_a_town_and_its_country_are_offered_together():
+    spans = spans_of(KASHIWA)
+    joined = [s for s in spans if s.text == "Kashiwa, Japan"]
+    assert joined and joined[0].kind == "joined" and joined[0].label == "GPE"
+    assert {"Kashiwa", "Japan"} <= {s.text for s in spans if s.kind == "entity"}
+
+
+@pytest.mark.parametrize("sentence", [KASHIWA, OPENING])
+def test_every_span_is_the_sentence_text_at_its_offsets(sentence):
+    spans = spans_of(sentence)
+    assert spans
+    for span in spans:
+        assert sentence[span.start : span.end] == span.text
+        assert span.text == span.text.strip() and span.text
+
+
+@pytest.mark.parametrize("sentence", [KASHIWA, OPENING])
+def test_each_stretch_of_the_sentence_is_offered_once(sentence):
+    offsets = [(s.start, s.end) for s in spans_of(sentence)]
+    assert len(offsets) == len(set(offsets))
+
+
+def test_the_person_and_the_date_of_an_opening_are_candidates():
+    texts = {s.text for s in spans_of(OPENING)}
+    assert {"Norikazu Kuramoto", "14 November 2023", "Bangkok"} <= texts
+
+
+def test_a_where_question_keeps_only_the_place():
+    spans = spans_of(OPENING)
+    kept = of_wanted_kind(analyse("Where was the workshop opened?"), spans)
+    assert [s.text for s in kept] == ["Bangkok"]
+
+
+def test_a_who_question_keeps_the_person_and_a_when_question_the_date():
+    spans = spans_of(OPENING)
+    assert [s.text for s in of_wanted_kind(analyse("Who opened the workshop?"), spans)] == ["Norikazu Kuramoto"]
+    assert [s.text for s in of_wanted_kind(analyse("When was the workshop opened?"), spans)] == ["14 November 2023"]
+
+
+def test_a_where_question_over_a_sentence_naming_a_place_drops_its_ordinal_and_phrases():
+    kept = of_wanted_kind(analyse("Where was the 21st RTC Heads meeting held?"), spans_of(KASHIWA))
+    texts = {s.text for s in kept}
+    assert "Kashiwa, Japan" in texts
+    assert "21st" not in texts and all(s.label for s in kept)
+
+
+def test_a_what_is_question_keeps_every_span():
+    spans = spans_of(OPENING)
+    assert of_wanted_kind(analyse("What is BACUDA?"), spans) == spans
+
+
+def test_a_question_of_a_kind_the_sentence_lacks_keeps_every_span():
+    spans = spans_of(KASHIWA)  # no date in it
+    assert of_wanted_kind(analyse("When was the workshop opened?"), spans) == spans
+
+
+# The model file
+
+
+def test_the_shipped_model_loads_with_the_features_of_this_version():
+    model = ReaderModel.load()
+    assert model.sentence.features == SENTENCE_FEATURES
+    assert model.span.features == SPAN_FEATURES
+    assert 0.0 < model.threshold < 1.0
+    assert len(model.sentence.weights) == len(SENTENCE_FEATURES) and len(model.span.weights) == len(SPAN_FEATURES)
+
+
+def _shipped() -> dict:
+    return json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+
+
+def test_a_model_fitted_on_other_features_is_refused(tmp_path):
+    data = _shipped()
+    data["sentence"]["features"][0] = "an_old_feature"
+    path = tmp_path / "reader_model.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match="other features"):
+        ReaderModel.load(path)
+
+
+def test_a_span_model_missing_a_feature_is_refused(tmp_path):
+    data = _shipped()
+    for key in ("features", "mean", "scale", "weights"):
+        data["span"][key] = data["span"][key][:-1]
+    path = tmp_path / "reader_model.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigError):
+        ReaderModel.load(path)
+
+
+def test_a_damaged_or_missing_model_file_is_a_config_error(tmp_path):
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        ReaderModel.load(broken)
+    with pytest.raises(ConfigError):
+        ReaderModel.load(tmp_path / "absent.json")
+
+
+def test_a_model_saved_and_loaded_again_decides_the_same(tmp_path):
+    model = ReaderModel.load()
+    again = ReaderModel.load(model.save(tmp_path / "copy.json"))
+    assert again.sentence.features == model.sentence.features
+    assert again.threshold == pytest.approx(model.threshold, abs=1e-4)
+    assert again.sentence.weights == pytest.approx(model.sentence.weights, abs=1e-5)
+
+
+# On the real index
+
+
+@pytest.fixture(scope="module")
+def reader(retriever):
+    return Reader(
+        sentences_of=retriever.sentences,
+        rarity=Rarity([p.text for p in retriever.passages]),
+        model=ReaderModel.load(retriever.settings.reader_model),
+        threshold=retriever.settings.answer_threshold,
+        spacy_model=retriever.settings.spacy_model,
+    )
+
+
+def read(question_text: str, retriever, reader):
+    question = analyse(question_text, catalogue=retriever.catalogue, spacy_model=retriever.settings.spacy_model)
+    hits = retriever.search(question.searched, k=retriever.settings.answer_passages, filters=question.filters).hits
+    return reader.read(question, hits, retriever.embedder.embed_query(question.searched))
+
+
+@pytest.mark.slow
+def test_the_21st_rtc_heads_meeting_was_held_in_kashiwa(retriever, reader):
+    reading = read("Where was the 21st RTC Heads meeting held?", retriever, reader)
+    assert reading.answered and reading.confidence >= reader.threshold
+    assert reading.short_answer is not None
+    assert "Kashiwa" in reading.short_answer.text
+    assert len(reading.short_answer.text.split()) <= 4
+    assert "Kashiwa" in reading.best.text or "Kashiwa" in reading.short_from.text
+    assert [p for _c, p in reading.ranked] == sorted((p for _c, p in reading.ranked), reverse=True)
+
+
+@pytest.mark.slow
+def test_the_answer_shows_the_short_answer_then_quotes_its_sentence_where_it_stands(retriever, reader):
+    reading = read("Where was the 21st RTC Heads meeting held?", retriever, reader)
+    composed = extracted(reading)
+    assert composed.text.startswith(composed.short_answer)
+    assert composed.citations
+    source = reading.short_from or reading.best
+    assert reading.short_answer.text in source.text
+    for citation in composed.citations:
+        start = citation.quote_start - citation.passage.start
+        assert citation.passage.text[start : start + len(citation.quote)] == citation.quote
+        assert " ".join(citation.quote.split()) in composed.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What is the price of a ticket to the moon?",
+        "What is the airspeed of an unladen swallow?",
+    ],
+)
+def test_a_question_the_newsletters_never_touch_is_below_the_threshold(question, retriever, reader):
+    reading = read(question, retriever, reader)
+    assert reading.confidence < reader.threshold
+    assert not reading.answered and reading.short_answer is None

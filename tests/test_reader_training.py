@@ -1,0 +1,150 @@
+"""Training the reader: labels come from the question files, and every question is scored by models
+that never saw its issue."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from eval.questions import DEFAULT_QUESTIONS, Question, load_questions
+from eval.reader_training import collect, cross_validate, folds_of, sentence_labels, span_labels
+from rag.answer.features import Rarity
+from rag.answer.reader import Reader
+from rag.answer.scorer import ReaderModel
+
+ISSUES = [
+    "CTI News Vol. 17",
+    "ROCB A/P E-Newsletter No. 62",
+    "ROCB A/P E-Newsletter No. 76",
+    "ROCB A/P E-Newsletter No. 79",
+    "ROCB A/P E-Newsletter No. 83",
+]
+EVIDENCE = (
+    "The 21st Meeting of the Heads of Asia/Pacific WCO Regional Training Centres (RTCs) was held "
+    "from 14th -16th November 2023, at RTC Japan in Kashiwa, Japan."
+)
+WHERE = Question(
+    id="t-where",
+    question="Where was the 21st RTC Heads meeting held?",
+    answers=["Kashiwa, Japan", "Kashiwa"],
+    evidence=[EVIDENCE],
+    issue="ROCB A/P E-Newsletter No. 83",
+    type="place",
+)
+
+
+def sentences(*texts: str) -> list:
+    return [SimpleNamespace(text=text) for text in texts]
+
+
+# Sentence labels
+
+
+def test_the_evidence_sentence_holding_the_answer_is_the_positive():
+    candidates = sentences(
+        EVIDENCE,
+        "Kashiwa also hosted a canine handlers course for officers from six administrations.",  # the gold, not the evidence
+        "Participants shared updates on e-learning and the regional training plan.",
+    )
+    assert sentence_labels(WHERE, candidates).tolist() == [1, -1, 0]
+
+
+def test_a_sentence_cut_slightly_differently_from_the_quote_still_overlaps_it():
+    recut = "The 21st Meeting of the Heads of Asia/Pacific WCO Regional Training Centres was held at RTC Japan in Kashiwa, Japan."
+    assert sentence_labels(WHERE, sentences(recut)).tolist() == [1]
+
+
+def test_where_no_overlapping_sentence_holds_the_answer_the_overlapping_one_is_positive():
+    question = WHERE.model_copy(update={"answers": ["RTC Japan campus"]})  # a gold worded unlike the text
+    candidates = sentences(EVIDENCE, "The RTC Japan campus has a new library for trainees.")
+    assert sentence_labels(question, candidates).tolist() == [1, -1]
+
+
+def test_an_unanswerable_question_has_no_positive_sentence():
+    question = Question(id="t-moon", question="What is the price of a ticket to the moon?", type="unanswerable")
+    assert sentence_labels(question, sentences(EVIDENCE, "Kashiwa is in Japan.")).tolist() == [0, 0]
+
+
+# Span labels
+
+
+def test_a_span_is_the_short_answer_when_its_token_f1_with_the_gold_reaches_one_half():
+    spans = sentences(
+        "Kashiwa, Japan",  # exact
+        "in Kashiwa, Japan",  # F1 0.8
+        "Japan",  # against "Kashiwa, Japan": F1 2/3
+        "the 21st meeting held at RTC Japan",  # shares one word: F1 below 0.5
+        "14th -16th November 2023",
+    )
+    question = WHERE.model_copy(update={"answers": ["Kashiwa, Japan"]})
+    assert span_labels(question, spans).tolist() == [1, 1, 1, 0, 0]
+
+
+# Folds
+
+
+def test_a_question_is_scored_in_the_fold_of_its_issue():
+    assert folds_of(WHERE, ISSUES) == ("ROCB A/P E-Newsletter No. 83", frozenset({"ROCB A/P E-Newsletter No. 83"}))
+
+
+def test_a_two_issue_question_is_scored_with_its_first_issue_and_kept_out_of_both_trainings():
+    question = Question(
+        id="t-two",
+        question="Which issues reported on the canine programme?",
+        answers=["No. 79", "No. 83"],
+        evidence=["canine"],
+        issue="ROCB A/P E-Newsletter No. 79; ROCB A/P E-Newsletter No. 83",
+        type="multi_issue",
+    )
+    fold, excluded = folds_of(question, ISSUES)
+    assert fold == "ROCB A/P E-Newsletter No. 79"
+    assert excluded == {"ROCB A/P E-Newsletter No. 79", "ROCB A/P E-Newsletter No. 83"}
+
+
+def test_an_unanswerable_question_naming_no_issue_gets_a_stable_fold_among_the_issues():
+    question = Question(id="t-moon", question="What is the price of a ticket to the moon?", type="unanswerable")
+    fold, excluded = folds_of(question, ISSUES)
+    assert fold in ISSUES and excluded == {fold}
+    same_id = question.model_copy(update={"question": "Reworded, same question?"})
+    assert folds_of(same_id, ISSUES) == (fold, excluded)
+    assert folds_of(question, list(reversed(ISSUES))) == (fold, excluded)  # not the catalogue's order
+
+
+def test_unanswerable_questions_are_spread_over_the_folds():
+    folds = {folds_of(Question(id=f"u{n:03d}", question="?", type="unanswerable"), ISSUES)[0] for n in range(30)}
+    assert len(folds) > 1
+
+
+# Cross-validation on a real subset
+
+
+@pytest.fixture(scope="module")
+def subset():
+    return load_questions(DEFAULT_QUESTIONS)[:40] + load_questions(DEFAULT_QUESTIONS.with_name("heldout.jsonl"))[:10]
+
+
+@pytest.mark.slow
+def test_cross_validation_scores_each_question_once_in_the_fold_of_its_issue(retriever, subset):
+    reader = Reader(
+        sentences_of=retriever.sentences,
+        rarity=Rarity([p.text for p in retriever.passages]),
+        model=ReaderModel.untrained(),
+        spacy_model=retriever.settings.spacy_model,
+    )
+    examples = collect(subset, retriever, reader, k=retriever.settings.answer_passages, progress=False)
+    assert len(examples) == len(subset)
+    for example in examples:
+        assert len(example.labels) == len(example.candidates) == len(example.rows)
+
+    rows = cross_validate(examples, reader, progress=False)
+    assert sorted(row["id"] for row in rows) == sorted(q.id for q in subset)
+    issues = [info.label for info in retriever.catalogue]
+    by_id = {q.id: q for q in subset}
+    for row in rows:
+        question = by_id[row["id"]]
+        assert row["fold"] == folds_of(question, issues)[0]
+        assert 0.0 <= row["confidence"] <= 1.0
+        assert 0.0 <= row["threshold"] <= 1.0
+        if row["abstained"]:
+            assert row["short_answer"] is None and row["answer"] is None and not row["gold"]
+        else:
+            assert row["short_answer"] and row["short_answer"] in row["answer"]
