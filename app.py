@@ -169,10 +169,12 @@ def _turn(service: ChatService, message, history, issues, date_from, date_to, k,
         if passages_only:
             yield from _passages_only(service, question, history, search)
             return
-        assistant = service.assistant(((model_path or "").strip() or model) if writes else None)
+        path = (model_path or "").strip()
+        writes = bool(writes or path)  # a model file typed in is a model the user wants to write
+        assistant = service.assistant((path or model) if writes else None)
         previous = [{"role": m["role"], "content": _text(m["content"])} for m in history[:-1]]
         history.append({"role": "assistant", "content": "…"})
-        for item in assistant.stream(question, previous, model_sentence=bool(writes), **search):
+        for item in assistant.stream(question, previous, model_sentence=writes, **search):
             if isinstance(item, Answer):
                 shown = answer_markdown(item)
                 if len(question) > len(item.question):
@@ -226,7 +228,7 @@ def build_ui(service: ChatService) -> gr.Blocks:
             with gr.Row():
                 k = gr.Slider(1, 10, value=service.settings.answer_passages, step=1, label="Passages", elem_id="k")
                 model = gr.Dropdown(models, value=service.settings.model if service.settings.model in models else models[0], label="Model", elem_id="model")
-                model_path = gr.Textbox(label="…or a GGUF file path", elem_id="model-path")
+                model_path = gr.Textbox(label="…or a GGUF file path (it then writes)", elem_id="model-path")
                 writes = gr.Checkbox(
                     value=service.settings.model_sentence, label="The model writes a sentence from the evidence", elem_id="writes"
                 )

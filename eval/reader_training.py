@@ -177,7 +177,7 @@ COMPANION_RATIOS = (1.01, 0.8, 0.6, 0.4, 0.2)
 COMPANION_PENALTIES = (0.0, 1.0, 2.0, 4.0, 100.0)
 
 
-def _inner_outcomes(examples: Sequence[Example], reader: Reader, span: LinearModel, columns) -> list[tuple[Example, LinearModel]]:
+def _inner_models(examples: Sequence[Example], columns) -> list[tuple[Example, LinearModel]]:
     """Each example with a sentence model fitted on the other issues of `examples`."""
     paired = []
     for fold in sorted({e.fold for e in examples}):
@@ -189,7 +189,7 @@ def _inner_outcomes(examples: Sequence[Example], reader: Reader, span: LinearMod
 def choose_decisions(examples: Sequence[Example], reader: Reader, span: LinearModel, columns=None) -> tuple[float, float, float]:
     """(threshold, companion ratio, companion penalty) that do best on `examples`, each answered by a
     sentence model fitted on the other issues of `examples`, so they too are chosen on unseen answers."""
-    paired = _inner_outcomes(examples, reader, span, columns)
+    paired = _inner_models(examples, columns)
 
     def outcomes(threshold: float, ratio: float, penalty: float) -> list[dict]:
         return [
@@ -197,7 +197,6 @@ def choose_decisions(examples: Sequence[Example], reader: Reader, span: LinearMo
             for e, m in paired
         ]
 
-    answerable = [e.question.answerable for e, _m in paired]
     ratio = max(COMPANION_RATIOS, key=lambda r: sum(o["gold"] for o in outcomes(0.0, r, 0.0)))
     penalty = max(COMPANION_PENALTIES, key=lambda q: sum(o["f1"] for o in outcomes(0.0, ratio, q)))
     confidences = sorted(o["confidence"] for o in outcomes(0.0, ratio, penalty) if o["answerable"])

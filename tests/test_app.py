@@ -82,7 +82,8 @@ def test_ask_see_sources_and_follow_up(app_url, browser):
     page = _open(browser, app_url)
     _ask(page, "Which dog breed do customs canine units use most?", 1)
     chat = page.locator("#chat").inner_text()
-    assert "Labrador" in chat and "[1]" in chat
+    assert "Labrador" in chat and "[1]" in chat and "confidence" in chat
+    assert page.locator("#chat strong").count() >= 1  # the short answer, in bold above the quote
     sources = page.locator("#sources").inner_text()
     assert "ROCB A/P E-Newsletter No. 83" in sources and "Canine" in sources
     assert any("Labrador" in mark for mark in page.locator("#sources mark").all_inner_texts())  # the supporting sentence, highlighted
@@ -147,5 +148,25 @@ def test_the_api_is_usable_from_code_as_the_readme_shows(app_url):
     from gradio_client import Client
 
     result = Client(app_url, verbose=False).predict("Which dog breed do customs canine units use most?", api_name="/ask")
-    assert set(result) == {"answer", "abstained", "sources"}
+    assert set(result) == {"short_answer", "answer", "confidence", "abstained", "sources"}
+    assert 0 <= result["confidence"] <= 1
     assert result["abstained"] or ("Labrador" in result["answer"] and result["sources"][0]["issue"].startswith("ROCB"))
+
+
+def test_the_app_holds_at_most_two_models_the_default_and_the_last_asked_for(session_index):
+    sys.path.insert(0, str(Path(__file__).parent.parent))
+    from app import MAX_GENERATORS, ChatService
+    from rag.models import bundled_gguf_paths
+    from tests.conftest import settings_for
+
+    service = ChatService(settings_for(session_index))
+    default = service.settings.model
+    other = "smollm2-135m"
+    by_path = str(bundled_gguf_paths()[other])  # the same file given by path is a third model to the user
+    service.generator(default)
+    service.generator(other)
+    assert service.loaded_models == [default, other]
+    service.generator(by_path)
+    assert len(service.loaded_models) == MAX_GENERATORS == 2
+    assert service.loaded_models == [default, by_path]  # the least recently used other model was freed
+    assert service.generator(default) is service.generator(default)  # loaded once, reused

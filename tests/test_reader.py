@@ -8,7 +8,8 @@ import pytest
 from rag.answer.compose import extracted
 from rag.answer.features import SENTENCE_FEATURES, SPAN_FEATURES, Rarity
 from rag.answer.question import analyse
-from rag.answer.reader import Reader, of_wanted_kind
+from rag.answer.reader import Reader
+from rag.answer.spans import of_wanted_kind
 from rag.answer.scorer import MODEL_FILE, ReaderModel
 from rag.answer.spans import candidate_spans
 from rag.errors import ConfigError

@@ -28,29 +28,13 @@ from rag.answer.features import Rarity, sentence_rows, span_rows
 from rag.answer.question import Question
 from rag.answer.safety import without_orders
 from rag.answer.scorer import ReaderModel
-from rag.answer.spans import AnswerSpan, candidate_spans
+from rag.answer.spans import AnswerSpan, candidate_spans, of_wanted_kind
 from rag.index.passages import Passage
 from rag.index.sentences import StoredSentence
 from rag.nlp import BUNDLED_PIPELINE, pipeline
 from rag.retrieve.retriever import Hit
-from rag.terms import content_terms
 
 PARSE_CACHE = 4096  # parsed sentences kept (the corpus has about 2,000 distinct ones)
-BEST_KIND_SHARE = 0.5  # labels fitting at least this share of the best fit are the kind asked for
-
-
-def of_wanted_kind(question: Question, spans: list[AnswerSpan]) -> list[AnswerSpan]:
-    """For a question asking for an entity, the sentence's entities of the kind that fits it best
-    ("who": people), else of any kind that fits ("who": an organisation), leaving out those the
-    question names itself; every span where there are none, and for what / why / how questions."""
-    weights = question.label_weights
-    best = max(weights.values(), default=0.0)
-    asked = set(question.focus) | question.pins
-    new = [s for s in spans if s.label and weights.get(s.label, 0.0) > 0 and set(content_terms(s.text)) - asked]
-    closest = [s for s in new if weights[s.label] >= BEST_KIND_SHARE * best]
-    return closest or new or spans
-
-
 @dataclass(frozen=True)
 class Reading:
     """What the reader made of the retrieved passages for one question."""
@@ -136,14 +120,13 @@ class Reader:
             (c for c, p in ranked[1:] if c.passage.id == best.passage.id and p >= self.model.companion_ratio * confidence), None
         )
         choices = []
-        for sentence, logit in ((best, logits[order[0]]), (companion, None)):
+        for sentence, handicap in ((best, 0.0), (companion, self.model.companion_penalty)):
             if sentence is None:
                 continue
             spans, table = self.span_table(question, sentence)
             if spans:
-                scores = self.model.span.logit(table)
-                top = int(np.argmax(scores))
-                choices.append((float(scores[top]) + (0.0 if logit is not None else self.model.companion_penalty), spans[top], sentence))
+                top, score = self.model.span.best(table)
+                choices.append((score - handicap, spans[top], sentence))
         if not choices:
             return Reading(question, ranked, confidence, True, None, companion)
         _score, short, source = max(choices, key=lambda item: item[0])

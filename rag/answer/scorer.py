@@ -43,6 +43,12 @@ class LinearModel:
             return np.zeros(len(rows))
         return ((rows - self.mean) / self.scale) @ self.weights + self.intercept
 
+    def best(self, rows: np.ndarray) -> tuple[int, float]:
+        """The row scoring highest, and its logit."""
+        scores = self.logit(rows)
+        top = int(np.argmax(scores))
+        return top, float(scores[top])
+
     def probability(self, rows: np.ndarray) -> np.ndarray:
         return 1.0 / (1.0 + np.exp(-self.logit(rows)))
 

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from rag.answer.question import Question
 from rag.index.sentences import Entity
+from rag.terms import content_terms
 
 NOMINAL_ROLES = {"dobj", "pobj", "attr", "appos", "nsubj", "nsubjpass", "oprd", "npadvmod", "dative", "conj"}
 CLAUSAL_ROLES = {"advcl", "xcomp", "ccomp", "acl", "relcl", "prep", "agent", "pcomp", "advmod"}
@@ -101,3 +103,18 @@ def candidate_spans(doc, entities: list[Entity]) -> list[AnswerSpan]:
     for span in sorted((s for s in spans if s is not None), key=lambda s: KINDS.index(s.kind)):
         unique.setdefault((span.start, span.end), span)
     return list(unique.values())
+
+
+BEST_KIND_SHARE = 0.5  # labels fitting at least this share of the best fit are the kind asked for
+
+
+def of_wanted_kind(question: Question, spans: list[AnswerSpan]) -> list[AnswerSpan]:
+    """For a question asking for an entity, the sentence's entities of the kind that fits it best
+    ("who": people), else of any kind that fits ("who": an organisation), leaving out those the
+    question names itself; every span where there are none, and for what / why / how questions."""
+    weights = question.label_weights
+    best = max(weights.values(), default=0.0)
+    asked = set(question.focus) | question.pins
+    new = [s for s in spans if s.label and weights.get(s.label, 0.0) > 0 and set(content_terms(s.text)) - asked]
+    closest = [s for s in new if weights[s.label] >= BEST_KIND_SHARE * best]
+    return closest or new or spans
