@@ -50,7 +50,7 @@ class Settings(BaseModel):
     bm25_weight: float = Field(default=1.0, ge=0)
     auto_filters: bool = True  # narrow by issue/time named in the question
     # Answering
-    model: str = "gemma3-270m"  # measured better than smollm2-135m (README); a bundled GGUF ("smollm2-135m", "gemma3-270m") or a .gguf path
+    model: str = "smollm2-135m"  # writes the checked sentence more often and faster than gemma3-270m (docs/decisions.md); a bundled name or a .gguf path
     context_window: int = Field(default=2048, ge=256, le=131072)
     answer_tokens: int = Field(default=64, ge=8, le=4096)  # the model's one sentence
     answer_passages: int = Field(default=5, ge=1, le=50)  # passages the reader reads

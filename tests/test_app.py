@@ -161,7 +161,7 @@ def test_the_app_holds_at_most_two_models_the_default_and_the_last_asked_for(ses
 
     service = ChatService(settings_for(session_index))
     default = service.settings.model
-    other = "smollm2-135m"
+    other = next(name for name in bundled_gguf_paths() if name != default)
     by_path = str(bundled_gguf_paths()[other])  # the same file given by path is a third model to the user
     service.generator(default)
     service.generator(other)

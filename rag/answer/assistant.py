@@ -7,7 +7,7 @@ showing the closest passages instead. A generator, where given and asked to
 (`model_sentence`), writes one sentence from that evidence, kept only where it passes the
 citation check.
 
-    assistant = Assistant(Retriever.open(), LlamaCppGenerator("gemma3-270m"))
+    assistant = Assistant(Retriever.open(), LlamaCppGenerator("smollm2-135m"))
     answer = assistant.ask("Where was the 21st RTC Heads meeting held?")
     print(answer.short_answer, answer.confidence)
     for c in answer.citations:

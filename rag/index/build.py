@@ -21,7 +21,7 @@ from rag.index.store import FORMAT_VERSION, Manifest, load_index, read_manifest,
 from rag.ingest import Document, load_documents
 from rag.nlp import pipeline
 from rag.index.annotations import SentenceNotes, passage_notes
-from rag.index.sentences import embed_sentences, sentences_of
+from rag.index.sentences import SentenceSpan, embed_sentences, sentences_of
 from rag.index.sparse import SparseIndex
 
 log = logging.getLogger(__name__)
@@ -105,11 +105,13 @@ def build_index(
     cached: dict[str, np.ndarray] = {}
     cached_sentences: dict[str, np.ndarray] = {}
     cached_notes: dict[str, list[SentenceNotes]] = {}
+    cached_spans: dict[str, list[SentenceSpan]] = {}
     if previous is not None:
         stored = load_index(index_dir)
         cached = {p.content_hash: stored.vectors[i] for i, p in enumerate(stored.passages)}
         empty = np.zeros((0, stored.vectors.shape[1]), np.float32)
         for passage, sentences in zip(stored.passages, stored.sentences):
+            cached_spans[passage.content_hash] = [s.span for s in sentences]
             cached_sentences[passage.content_hash] = np.stack([s.vector for s in sentences]) if sentences else empty
             if previous.ner_model == settings.spacy_model:  # notes read by another pipeline are read again
                 cached_notes[passage.content_hash] = [SentenceNotes(s.entities, s.subjects, s.has_verb) for s in sentences]
@@ -130,7 +132,7 @@ def build_index(
         fresh = embedder.embed_documents(list(new_texts.values()), progress=progress)
         cached.update(zip(new_texts, fresh))
     vectors = np.stack([cached[p.content_hash] for p in passages]).astype(np.float32)
-    spans_of = sentences_of(passages)
+    spans_of = sentences_of(passages, cached=cached_spans)
     sentence_vectors = embed_sentences(passages, spans_of, embedder, cached=cached_sentences, progress=progress)
     nlp = pipeline(settings.spacy_model) if any(p.content_hash not in cached_notes for p in passages) else None
     sentence_notes = passage_notes(passages, spans_of, nlp, cached=cached_notes, progress=progress)

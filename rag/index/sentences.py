@@ -54,9 +54,10 @@ def answer_sentences(text: str) -> list[SentenceSpan]:
     return spans
 
 
-def sentences_of(passages: Sequence[Passage]) -> dict[str, list[SentenceSpan]]:
-    """Each distinct passage text's answer sentences, keyed by content hash (cut once per build)."""
-    found: dict[str, list[SentenceSpan]] = {}
+def sentences_of(passages: Sequence[Passage], *, cached: dict[str, list[SentenceSpan]] | None = None) -> dict[str, list[SentenceSpan]]:
+    """Each distinct passage text's answer sentences, keyed by content hash: cut once, and not again
+    for a text `cached` (the previous build) already holds."""
+    found: dict[str, list[SentenceSpan]] = dict(cached or {})
     for passage in passages:
         if passage.content_hash not in found:
             found[passage.content_hash] = answer_sentences(passage.text)
