@@ -162,6 +162,35 @@ def cross_validation(
         typer.echo("check: no reader figure below baseline")
 
 
+@eval_app.command("retrieval-cv")
+def retrieval_cross_validation(
+    questions: Annotated[Optional[list[Path]], typer.Option(help="Question files (default: every set in eval/).")] = None,
+    out: Annotated[Path, typer.Option(help="Output folder for retrieval-cv.json.")] = Path("eval/runs/retrieval-cv"),
+    index_dir: Annotated[Optional[Path], typer.Option("--index-dir", help="Index folder.")] = None,
+) -> None:
+    """Leave-one-issue-out choice of the fusion weight, feedback and title weights: pooled R@5, MRR@10."""
+    import json
+
+    from eval.reader_training import load_training_questions
+    from eval.retrieval_cv import collect, cross_validate
+    from rag.config import load_settings
+    from rag.retrieve.retriever import Retriever
+
+    retriever = Retriever.open(settings=load_settings(overrides={"index_dir": index_dir}))
+    rows = collect(load_training_questions(questions), retriever)
+    report = cross_validate(rows, retriever)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "retrieval-cv.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    sets = sorted(next(iter(report.values()))["by_set"])
+    typer.echo(f"{'':34s} {'R@5':>6s} {'MRR@10':>7s} {'R@10':>6s}   " + "   ".join(f"{name[:9]:>9s} R@5/MRR" for name in sets))
+    for label, figures in report.items():
+        per_set = "   ".join(f"{figures['by_set'][n]['recall@5']:.3f}/{figures['by_set'][n]['mrr@10']:.3f}    " for n in sets)
+        typer.echo(f"{label[:34]:34s} {figures['recall@5']:6.3f} {figures['mrr@10']:7.3f} {figures['recall@10']:6.3f}   {per_set}")
+        if "chosen" in figures:
+            typer.echo(f"{'':34s} chosen per fold: {'; '.join(sorted(set(figures['chosen'].values())))}; on all: {figures['on all questions']}")
+    typer.echo(f"report: {out / 'retrieval-cv.json'}")
+
+
 @eval_app.command("compare")
 def compare_runs(
     dir_a: Annotated[Path, typer.Argument(exists=True, file_okay=False)],

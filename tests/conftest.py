@@ -46,9 +46,11 @@ def private_paths(monkeypatch, tmp_path):
 
 @pytest.fixture(scope="session")
 def embedder():
-    from rag.index.embedder import SentenceTransformerEmbedder
+    """The default embedder, as `rag index` makes it: the bundled model as int8 ONNX."""
+    from rag.index.embedder import make_embedder
 
-    return SentenceTransformerEmbedder()
+    settings = load_settings(environ={})
+    return make_embedder(settings.embedding_model, settings.embedding_backend, cache_dir=settings.model_cache_dir)
 
 
 @pytest.fixture(scope="session")

@@ -66,8 +66,10 @@ def test_adding_changing_and_removing_a_newsletter_embeds_only_what_is_new(tmp_p
         assert all(s.vector.shape == (embedder.dimensions,) for s in sentences)
     late = next(i for i, p in enumerate(stored.passages) if "library reopened" in p.text)
     sentence = next(s for s in stored.sentences[late] if "library reopened" in stored.passages[late].text[s.span.start : s.span.end])
-    expected = embedder.embed_documents(["A late note: the CTI library reopened in July 2020."])[0]
-    assert float(sentence.vector @ expected) > 0.99
+    # pooled from the passage's own pass (late chunking), it is still nearest to the sentence read alone
+    alone = embedder.embed_documents(["A late note: the CTI library reopened in July 2020."])[0]
+    similarities = [float(s.vector @ alone) for s in stored.sentences[late]]
+    assert max(similarities) == float(sentence.vector @ alone) > 0.8
     labels = {stored.passages[late].text[a:b]: label for a, b, label in sentence.entities}
     assert labels.get("July 2020") == "DATE" and sentence.has_verb  # the new sentence was read by the NER and parser too
 
@@ -75,6 +77,7 @@ def test_adding_changing_and_removing_a_newsletter_embeds_only_what_is_new(tmp_p
 def test_opening_with_another_model_is_refused(session_index):
     class OtherModel:
         name = "some-other-model"
+        backend = "onnx-int8"
 
     with pytest.raises(IndexMismatchError, match="rebuild"):
         Retriever.open(session_index, embedder=OtherModel())
@@ -122,11 +125,11 @@ def test_a_build_killed_midway_leaves_the_previous_index_whole(index_copy):
     while time.monotonic() < deadline:  # wait until it is embedding (a progress bar shows)
         chunk = process.stdout.read1(4096) if hasattr(process.stdout, "read1") else process.stdout.read(64)
         seen += chunk
-        if b"Batches" in seen or not chunk:
+        if b"embedding" in seen or not chunk:
             break
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
-    assert b"Batches" in seen, seen[-500:]
+    assert b"embedding" in seen, seen[-500:]
     stored = load_index(index_copy)  # still loads, and is the same build as before
     assert stored.manifest.built_at == before["built_at"] and len(stored.passages) == before["passages"]
     survivors = [p.name for p in index_copy.iterdir() if p.is_dir()]

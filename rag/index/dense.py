@@ -78,4 +78,4 @@ class DenseIndex:
     def load(cls, path: Path, kind: DenseKind) -> DenseIndex:
         import faiss
 
-        return cls(faiss.read_index(str(path)), kind)
+        return cls(faiss.read_index(str(path), faiss.IO_FLAG_MMAP), kind)

@@ -7,7 +7,7 @@ it once at build time; both sides take the sentences from here, so a stored vect
 entity list always belong to the sentence they are looked up for.
 
     spans = answer_sentences(passage.text)          # [(start, end, previous_start), ...]
-    vectors = embed_sentences(passages, spans_of, embedder)   # one (len(spans), dim) array per passage
+    vectors, sentence_vectors = embed_passages(passages, spans_of, embedder)  # one (len(spans), dim) array per passage
 """
 
 from __future__ import annotations
@@ -64,29 +64,29 @@ def sentences_of(passages: Sequence[Passage], *, cached: dict[str, list[Sentence
     return found
 
 
-def embed_sentences(
+def embed_passages(
     passages: Sequence[Passage],
     spans_of: dict[str, list[SentenceSpan]],
     embedder: Embedder,
     *,
-    cached: dict[str, np.ndarray] | None = None,
+    cached: dict[str, tuple[np.ndarray, np.ndarray]] | None = None,
     progress: bool = False,
-) -> list[np.ndarray]:
-    """One array of sentence vectors per passage; passages whose text is in `cached` are not re-embedded."""
-    cached = dict(cached or {})
-    todo = {p.content_hash: p.text for p in passages if p.content_hash not in cached}
-    texts: list[str] = []
-    owners: list[tuple[str, int]] = []
-    for key, text in todo.items():
-        spans = spans_of[key]
-        owners.append((key, len(spans)))
-        texts.extend(text[s.start : s.end] for s in spans)
-    unique = list(dict.fromkeys(texts))  # overlapping passages share a sentence: embed it once
-    found = embedder.embed_documents(unique, progress=progress) if unique else np.zeros((0, embedder.dimensions), np.float32)
-    row_of = {text: row for row, text in enumerate(unique)}
-    vectors = np.asarray(found, dtype=np.float32)[[row_of[text] for text in texts]] if texts else found
-    cursor = 0
-    for key, count in owners:
-        cached[key] = vectors[cursor : cursor + count]
-        cursor += count
-    return [cached[p.content_hash] for p in passages]
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each passage's vector and its answer sentences' vectors, in one pass over each new text.
+
+    Passages whose text `cached` (the previous build) holds are not embedded again; the same
+    text in two places is embedded once.
+    """
+    found = dict(cached or {})
+    todo = {p.content_hash: p for p in passages if p.content_hash not in found}
+    if todo:
+        texts, spans = [], []
+        for key, passage in todo.items():
+            shift = len(passage.embedding_text) - len(passage.text)  # the title line before the text
+            texts.append(passage.embedding_text)
+            spans.append([(s.start + shift, s.end + shift) for s in spans_of[key]])
+        vectors, sentence_vectors = embedder.embed_in_context(texts, spans, progress=progress)
+        for key, vector, sentences in zip(todo, vectors, sentence_vectors):
+            found[key] = (vector, sentences.reshape(len(spans_of[key]), vectors.shape[1]))
+    passage_vectors = np.stack([found[p.content_hash][0] for p in passages]).astype(np.float32)
+    return passage_vectors, [found[p.content_hash][1] for p in passages]

@@ -6,6 +6,7 @@ matches "workshop"; the query goes through the very same tokenizer.
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,16 @@ _LETTERS = re.compile(r"[A-Za-z]+")
 
 
 @lru_cache(maxsize=1)
+def _bm25s():
+    """bm25s, imported once; its import sets its own logger to DEBUG ("Building index from IDs
+    objects" on every build), so the level goes back to what the application chose."""
+    import bm25s
+
+    logging.getLogger("bm25s").setLevel(logging.NOTSET)
+    return bm25s
+
+
+@lru_cache(maxsize=1)
 def _stemmer():
     import Stemmer
 
@@ -25,8 +36,7 @@ def _stemmer():
 
 
 def _tokenize(texts: list[str]):
-    import bm25s
-
+    bm25s = _bm25s()
     texts = [_LETTERS.sub(lambda m: american_spelling(m.group(0).lower()), text) for text in texts]
     return bm25s.tokenize(texts, stopwords="en", stemmer=_stemmer(), show_progress=False)
 
@@ -40,28 +50,38 @@ class SparseIndex:
 
     @classmethod
     def build(cls, texts: list[str]) -> SparseIndex:
-        import bm25s
-
-        retriever = bm25s.BM25()
+        retriever = _bm25s().BM25()
         retriever.index(_tokenize(texts), show_progress=False)
         return cls(retriever, len(texts))
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of each row (zeros when no query term is in the vocabulary)."""
-        tokens = _tokenize([query])
-        vocabulary = tokens.vocab
-        inverse = {index: word for word, index in vocabulary.items()}
+        return self.term_scores(self.terms(query))
+
+    def terms(self, text: str) -> list[str]:
+        """The text's index terms (stemmed, stop words out) that the vocabulary knows, in order."""
+        tokens = _tokenize([text])
+        inverse = {index: word for word, index in tokens.vocab.items()}
         words = [inverse[i] for i in tokens.ids[0]] if tokens.ids else []
-        known = [w for w in words if w in self._retriever.vocab_dict]
-        if not known:
+        return [w for w in words if w in self._retriever.vocab_dict]
+
+    def term_scores(self, terms: list[str]) -> np.ndarray:
+        """BM25 score of each row for already-tokenised terms."""
+        if not terms:
             return np.zeros(self.size, dtype=np.float32)
-        return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
+        return np.asarray(self._retriever.get_scores(terms), dtype=np.float32)
+
+    def document_frequency(self, term: str) -> int:
+        """How many rows hold `term` (0 when unknown)."""
+        column = self._retriever.vocab_dict.get(term)
+        if column is None:
+            return 0
+        indptr = self._retriever.scores["indptr"]
+        return int(indptr[column + 1] - indptr[column])
 
     def save(self, folder: Path) -> None:
         self._retriever.save(str(folder))
 
     @classmethod
     def load(cls, folder: Path, size: int) -> SparseIndex:
-        import bm25s
-
-        return cls(bm25s.BM25.load(str(folder)), size)
+        return cls(_bm25s().BM25.load(str(folder), mmap=True), size)

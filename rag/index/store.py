@@ -16,7 +16,9 @@ Layout (each build is written aside, then switched to atomically):
             dense.faiss         FAISS index over the vectors
             bm25/               bm25s index over the same passages
 
-A crash or Ctrl-C mid-build leaves CURRENT pointing at the previous, complete build.
+A crash or Ctrl-C mid-build leaves CURRENT pointing at the previous, complete build. The
+vectors and the FAISS index are opened memory-mapped, so opening an index reads only what a
+search touches and several processes share one copy in the page cache.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ from rag.index.passages import Passage
 from rag.index.sentences import SentenceSpan, StoredSentence
 from rag.index.sparse import SparseIndex
 
-FORMAT_VERSION = 5  # 2: BM25 tokens in American spelling; 3: sentences cut by a page break rejoined; 4: or by footnotes; 5: spaCy notes
+FORMAT_VERSION = 6  # 2: BM25 tokens in American spelling; 3: sentences cut by a page break rejoined; 4: or by footnotes; 5: spaCy notes;
+# 6: the embedding backend (int8 ONNX vectors differ from PyTorch's) named in the manifest
 CURRENT = "CURRENT"
 MANIFEST = "manifest.json"
 
@@ -52,6 +55,7 @@ class Manifest:
     sources: dict[str, dict[str, str]]  # doc_id -> {"path", "sha256", "issue"}
     passages: int
     ner_model: str = ""  # the spaCy pipeline that read the stored sentences
+    embedding_backend: str = "torch"  # how the vectors were computed: queries must be embedded the same way
     format_version: int = FORMAT_VERSION
     built_at: str = field(default_factory=lambda: time.strftime("%Y-%m-%dT%H:%M:%S%z"))
 
@@ -115,7 +119,7 @@ def load_index(index_dir: Path) -> StoredIndex:
     try:
         passages = [Passage.from_dict(row) for row in _read_jsonl(build / "passages.jsonl")]
         documents = _read_jsonl(build / "documents.jsonl")
-        vectors = np.load(build / "vectors.npy")
+        vectors = np.load(build / "vectors.npy", mmap_mode="r")  # mapped, not read: pages load as searched
         dense = DenseIndex.load(build / "dense.faiss", manifest.dense_kind)  # type: ignore[arg-type]
         sparse = SparseIndex.load(build / "bm25", len(passages))
         sentences = _load_sentences(build, len(passages))
@@ -127,7 +131,7 @@ def load_index(index_dir: Path) -> StoredIndex:
 
 
 def _load_sentences(build: Path, passages: int) -> list[list[StoredSentence]]:
-    vectors = np.load(build / "sentences.npy")
+    vectors = np.load(build / "sentences.npy", mmap_mode="r")
     offsets = np.load(build / "sentence_offsets.npy")
     rows = _read_jsonl(build / "sentences.jsonl")
     if len(offsets) != passages + 1 or offsets[-1] != len(vectors) or len(rows) != passages:

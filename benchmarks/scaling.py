@@ -1,0 +1,147 @@
+"""What the index costs as the corpus grows: 5, 50 and 500 issues, exact search against HNSW.
+
+    .venv/bin/python benchmarks/scaling.py                 # 5 and 50 issues (a few minutes)
+    .venv/bin/python benchmarks/scaling.py --sizes 5 50 500   # 500 takes about 40 min on 2 cores
+
+The synthetic issues are made from the five real ones: issue j is real issue j mod 5 with
+its number changed and, past the first five, the sentences of each paragraph shuffled, so
+every passage is new text that must be embedded (identical text would be embedded once
+and make the build look cheaper than it is). Their sentences repeat the real ones, so the
+spaCy pass, which reads each distinct sentence once, grows slower here than it would with
+real issues.
+
+For each size it prints the build time of `rag index --rebuild` (a fresh process), its peak
+memory, the index size on disk, and warm query p50 for hybrid search on exact (flat) and
+HNSW FAISS indexes over the same vectors, with HNSW's recall@10 against exact search.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from eval.questions import load_questions
+from rag import Retriever, load_settings
+from rag.index.dense import DenseIndex
+
+RAG = str(Path(sys.executable).with_name("rag"))
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "newsletters"
+NUMBER = re.compile(r"((?:No|Vol)\.?\s?)(\d{1,4})")
+
+
+def synthetic_corpus(size: int, folder: Path) -> None:
+    """`size` issues in `folder`: the real five first, then renumbered, shuffled copies."""
+    real = sorted(CORPUS.glob("*.txt"))
+    folder.mkdir(parents=True)
+    for j in range(size):
+        source = real[j % len(real)]
+        if j < len(real):
+            shutil.copy(source, folder / source.name)
+            continue
+        number = 1000 + j
+        text = source.read_text(encoding="utf-8")
+        head, body = text[:2500], text[2500:]
+        head = NUMBER.sub(lambda m: f"{m.group(1)}{number}", head)
+        rng = random.Random(j)
+        paragraphs = []
+        for paragraph in body.split("\n"):
+            sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", paragraph)
+            if len(sentences) > 1:
+                rng.shuffle(sentences)
+            paragraphs.append(" ".join(sentences))
+        name = re.sub(r"(no|vol)\d+", lambda m: f"{m.group(1)}{number}", source.name)
+        (folder / name).write_text(head + "\n".join(paragraphs), encoding="utf-8")
+
+
+def build(corpus: Path, index_dir: Path) -> tuple[float, float]:
+    """Seconds and peak resident GiB of `rag index --rebuild` in a fresh process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [RAG, "index", "--rebuild", "--index-dir", str(index_dir), str(corpus)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    _pid, status, usage = os.wait4(process.pid, 0)
+    if status != 0:
+        raise SystemExit(f"rag index failed on {corpus}")
+    return time.perf_counter() - started, usage.ru_maxrss / 2**20
+
+
+def disk_size(folder: Path) -> float:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file()) / 2**20
+
+
+def warm_p50(retriever: Retriever, questions: list[str]) -> float:
+    for question in questions[:10]:
+        retriever.search(question)
+    samples = []
+    for question in questions * 2:
+        started = time.perf_counter()
+        retriever.search(question)
+        samples.append((time.perf_counter() - started) * 1000)
+    return statistics.median(samples)
+
+
+def measure(size: int, work: Path, questions: list[str]) -> dict:
+    corpus, index_dir = work / f"corpus-{size}", work / f"index-{size}"
+    synthetic_corpus(size, corpus)
+    seconds, memory = build(corpus, index_dir)
+    retriever = Retriever.open(settings=load_settings(overrides={"index_dir": index_dir}))
+    retriever.warm_up()
+    exact = retriever._stored.dense
+    flat_p50 = warm_p50(retriever, questions)
+    vectors = np.asarray(retriever._stored.vectors)
+    started = time.perf_counter()
+    hnsw = DenseIndex.build(vectors, "hnsw")
+    hnsw_build = time.perf_counter() - started
+    hnsw.save(work / f"hnsw-{size}.faiss")
+    recalls = []
+    for question in questions:
+        vector = retriever.embedder.embed_query(question)
+        truth = set(exact.search(vector, 10)[1].tolist())
+        recalls.append(len(truth & set(hnsw.search(vector, 10)[1].tolist())) / max(1, len(truth)))
+    retriever._stored.dense = hnsw
+    hnsw_p50 = warm_p50(retriever, questions)
+    return {
+        "issues": size,
+        "passages": len(retriever.passages),
+        "build_s": seconds,
+        "peak_gib": memory,
+        "disk_mib": disk_size(index_dir),
+        "hnsw_extra_mib": (work / f"hnsw-{size}.faiss").stat().st_size / 2**20 - (next(index_dir.glob("build-*/dense.faiss")).stat().st_size / 2**20),
+        "hnsw_build_s": hnsw_build,
+        "flat_p50_ms": flat_p50,
+        "hnsw_p50_ms": hnsw_p50,
+        "hnsw_recall@10": statistics.mean(recalls),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[5, 50])
+    args = parser.parse_args()
+    questions = [q.question for q in load_questions()]
+    print("| issues | passages | build | peak memory | index on disk | HNSW extra | HNSW build | warm p50 exact | warm p50 HNSW | HNSW recall@10 |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in args.sizes:
+            r = measure(size, Path(tmp), questions)
+            print(
+                f"| {r['issues']} | {r['passages']} | {r['build_s']:.0f} s | {r['peak_gib']:.2f} GiB | {r['disk_mib']:.0f} MiB | "
+                f"{r['hnsw_extra_mib']:.1f} MiB | {r['hnsw_build_s']:.2f} s | {r['flat_p50_ms']:.1f} ms | {r['hnsw_p50_ms']:.1f} ms | "
+                f"{r['hnsw_recall@10']:.3f} |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
