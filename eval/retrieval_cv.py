@@ -61,7 +61,7 @@ class RetrievalRow:
 
 def collect(named: Sequence[tuple[str, Question]], retriever: Retriever, *, progress: bool = True) -> list[RetrievalRow]:
     """Candidates and score arrays for every answerable question, as `rag eval` would search it."""
-    sparse = retriever._stored.sparse
+    sparse = retriever.sparse
     titles = SparseIndex.build([p.title for p in retriever.passages])
     issues = [info.label for info in retriever.catalogue]
     texts = [p.embedding_text for p in retriever.passages]
@@ -127,14 +127,8 @@ def score(row: RetrievalRow, setting: Setting, retriever: Retriever) -> dict[str
     sparse = {r: float(bm25[r]) for r in _top(bm25, row.allowed, CANDIDATES)}
     dense = row.dense if setting.mode != "bm25" else {}
     sparse = sparse if setting.mode != "dense" else {}
-    saved = retriever.settings
-    if setting.fusion != saved.fusion:
-        retriever.settings = saved.model_copy(update={"fusion": setting.fusion})
-    try:
-        hits = retriever.rank(dense, sparse, setting.mode, K, weights=(setting.dense_weight, 1.0))  # type: ignore[arg-type]
-    finally:
-        retriever.settings = saved
-    ranked = [row.relevant.get(retriever._row_of[h.passage.id], [False] * len(row.question.evidence)) for h in hits]
+    hits = retriever.rank(dense, sparse, setting.mode, K, weights=(setting.dense_weight, 1.0), fusion=setting.fusion)  # type: ignore[arg-type]
+    ranked = [row.relevant.get(retriever.row_of(h.passage), [False] * len(row.question.evidence)) for h in hits]
     quotes = len(row.question.evidence)
     found = [next((rank for rank, marks in enumerate(ranked, 1) if marks[q]), None) for q in range(quotes)]
     first = next((rank for rank, marks in enumerate(ranked, 1) if any(marks)), None)

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.index.chunking import ChunkerSettings, chunk_document
+from rag.index.passages import Passage
 from rag.config import Settings
 from rag.index.dense import DenseIndex, choose_kind
 from rag.index.embedder import Embedder, make_embedder
@@ -77,7 +78,7 @@ def _document_record(document: Document) -> dict:
 
 
 def _read_sentences(
-    settings: Settings, passages: list, spans_of: dict[str, list[SentenceSpan]], cached: dict[str, list[SentenceNotes]]
+    settings: Settings, passages: list[Passage], spans_of: dict[str, list[SentenceSpan]], cached: dict[str, list[SentenceNotes]]
 ) -> list[list[SentenceNotes]]:
     """spaCy's notes on every answer sentence (loading the pipeline only when one is new)."""
     nlp = pipeline(settings.spacy_model) if any(p.content_hash not in cached for p in passages) else None

@@ -215,8 +215,8 @@ class OnnxEmbedder(Embedder):
     def _input_names(self) -> set[str]:
         return {i.name for i in self._session.get_inputs()}
 
-    @property
-    def dimensions(self) -> int:
+    @cached_property
+    def dimensions(self) -> int:  # type: ignore[override]
         return int(self.encode(["dimension probe"], kind="document").shape[1])
 
     @property

@@ -232,10 +232,20 @@ class Retriever:
         mode: RetrievalMode,
         k: int,
         weights: tuple[float, float] | None = None,
+        fusion: str | None = None,
     ) -> list[Hit]:
         """The k hits from the two retrievers' candidates, fused (with `weights` = (dense, bm25)
-        when given, else the settings') and freed of repeated text."""
-        return self._diversify(self._fuse(dense, sparse, mode, weights), dense, sparse, k)
+        and `fusion` when given, else the settings') and freed of repeated text."""
+        return self._diversify(self._fuse(dense, sparse, mode, weights, fusion), dense, sparse, k)
+
+    @property
+    def sparse(self):
+        """The BM25 index (rag/index/sparse.py): evaluation re-scores queries with it."""
+        return self._stored.sparse
+
+    def row_of(self, passage: Passage) -> int:
+        """The passage's row in this index (its place in `passages` and in the score arrays)."""
+        return self._row_of[passage.id]
 
     def allowed_rows(self, filters: Filters) -> np.ndarray | None:
         """The rows a filter lets through (None: all)."""
@@ -248,7 +258,12 @@ class Retriever:
         return np.flatnonzero(np.isin(self._row_issue, list(labels)))
 
     def _fuse(
-        self, dense: dict[int, float], sparse: dict[int, float], mode: RetrievalMode, weights: tuple[float, float] | None = None
+        self,
+        dense: dict[int, float],
+        sparse: dict[int, float],
+        mode: RetrievalMode,
+        weights: tuple[float, float] | None = None,
+        fusion: str | None = None,
     ) -> list[tuple[int, float]]:
         """One ranking from the two retrievers' candidates.
 
@@ -265,7 +280,7 @@ class Retriever:
         dense_weight, bm25_weight = weights or (self.settings.dense_weight, self.settings.bm25_weight)
         weighted = ((dense_weight, dense), (bm25_weight, sparse))
         fused: dict[int, float] = {}
-        if self.settings.fusion == "rrf":
+        if (fusion or self.settings.fusion) == "rrf":
             for weight, scores in weighted:
                 for rank, row in enumerate(sorted(scores, key=lambda r: -scores[r])):
                     fused[row] = fused.get(row, 0.0) + weight / (self.settings.rrf_k + rank + 1)
