@@ -217,13 +217,19 @@ def main() -> None:
         sys.exit(1)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except Exception as exc:  # click's usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        if isinstance(exc, _usage_errors()) and hasattr(exc, "show"):  # an unknown option, a missing argument
             exc.show()
-            sys.exit(exc.exit_code)
+            sys.exit(getattr(exc, "exit_code", 2))
         raise
+
+
+def _usage_errors() -> tuple[type[Exception], ...]:
+    """Click's usage errors: newer Typer releases carry their own copy of Click, whose errors derive
+    from `typer.TyperException`, not from the `click` package's classes."""
+    import click
+
+    return (click.ClickException, *((typer.TyperException,) if hasattr(typer, "TyperException") else ()))
 
 
 if __name__ == "__main__":

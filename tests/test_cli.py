@@ -34,6 +34,7 @@ def test_search_prints_numbered_sources(session_index):
         (["search", "x", "--mode", "fuzzy"], "mode"),
         (["search", "x", "--date-from", "yesterday"], "YYYY-MM-DD"),
         (["index", "/nonexistent/folder"], "No readable newsletter"),
+        (["ask", "x", "--no-such-flag"], "No such option"),
     ],
 )
 def test_user_mistakes_give_a_message_not_a_traceback(args, message, session_index):
