@@ -25,7 +25,7 @@ class Question(BaseModel):
     evidence: list[str] = []
     issue: str = ""
     type: QuestionType = "factoid"
-    style: str = "full"  # how it is worded: full, terse, why_how, issue_time, table_caption, near_miss
+    style: str = "full"  # how it is worded: full, terse, why_how, issue_time, table_caption, near_miss, off_topic
 
     @property
     def issues(self) -> list[str]:

@@ -1,4 +1,4 @@
-"""Fit the reader's two models on the project's questions, and score them by leave-one-issue-out CV.
+"""Fit the reader's three models on the project's questions, and score them by leave-one-issue-out CV.
 
 The question sets are training data. Every figure this module reports for the reader
 comes from cross-validation by issue: the models (and the abstention threshold) are fitted
@@ -10,7 +10,10 @@ question naming no issue is put in a fold by a hash of its id.
 Labels come from the question files, never from a model: a sentence answers when it
 overlaps a question's evidence quote and holds a gold answer (or overlaps the evidence
 where no overlapping sentence holds one); a span answers when its token F1 with a gold
-answer is at least SPAN_F1.
+answer is at least SPAN_F1; an answer is right when it holds a gold string. The answer
+model learns from questions read by sentence and span models fitted without their issue
+(cross-fitting inside the training folds), so it sees them scored as unseen questions
+are, and its threshold is set on confidences that are out of fold too.
 
     examples = collect(questions, retriever, reader)        # features, once
     pooled = cross_validate(examples)                       # figures, in-project but honest
@@ -32,7 +35,7 @@ from eval.matching import share_in_order
 from eval.questions import Question
 from rag.answer.candidates import SentenceCandidate
 from rag.answer.compose import extracted
-from rag.answer.features import SENTENCE_FEATURES, SPAN_FEATURES
+from rag.answer.features import ANSWER_FEATURES, SENTENCE_FEATURES, SPAN_FEATURES
 from rag.answer.question import Question as AskedQuestion
 from rag.answer.reader import Reader, Reading
 from rag.answer.scorer import LinearModel, ReaderModel
@@ -177,32 +180,96 @@ COMPANION_RATIOS = (1.01, 0.8, 0.6, 0.4, 0.2)
 COMPANION_PENALTIES = (0.0, 1.0, 2.0, 4.0, 100.0)
 
 
-def _inner_models(examples: Sequence[Example], columns) -> list[tuple[Example, LinearModel]]:
-    """Each example with a sentence model fitted on the other issues of `examples`."""
+@dataclass(frozen=True)
+class Decisions:
+    """What is fitted on top of the sentence and span models: the answer model and the settings around it."""
+
+    answer: LinearModel
+    threshold: float
+    companion_ratio: float
+    companion_penalty: float
+
+
+def _cross_fitted(examples: Sequence[Example], reader: Reader, columns, span_columns) -> list[tuple[Example, LinearModel, LinearModel]]:
+    """Each example with sentence and span models fitted on the other issues of `examples`: what the
+    answer model learns from must score as unseen questions do, not as the questions the models fitted."""
     paired = []
     for fold in sorted({e.fold for e in examples}):
-        model = fit_sentence_model([e for e in examples if fold not in e.excluded_from], columns)
-        paired.extend((e, model) for e in examples if e.fold == fold)
+        training = [e for e in examples if fold not in e.excluded_from]
+        sentence, span = fit_sentence_model(training, columns), fit_span_model(training, reader, span_columns)
+        paired.extend((e, sentence, span) for e in examples if e.fold == fold)
     return paired
 
 
-def choose_decisions(examples: Sequence[Example], reader: Reader, span: LinearModel, columns=None) -> tuple[float, float, float]:
-    """(threshold, companion ratio, companion penalty) that do best on `examples`, each answered by a
-    sentence model fitted on the other issues of `examples`, so they too are chosen on unseen answers."""
-    paired = _inner_models(examples, columns)
+@dataclass(frozen=True)
+class AnswerExample:
+    """One question as the answer model learns from it."""
 
-    def outcomes(threshold: float, ratio: float, penalty: float) -> list[dict]:
-        return [
-            outcome(e, reader.with_model(ReaderModel(m, span, threshold, {}, ratio, penalty)).decide(e.asked, e.candidates, e.rows))
-            for e, m in paired
+    example: Example
+    row: np.ndarray | None  # ANSWER_FEATURES; None where retrieval found no candidate at all
+    right: bool  # answering it would give an answer holding a gold string
+
+
+def _answer_table(paired, reader: Reader, ratio: float, penalty: float) -> list[AnswerExample]:
+    """Each example read by its cross-fitted models, with whether answering it would be right."""
+    blank = LinearModel.blank(ANSWER_FEATURES)
+    table = []
+    for example, sentence, span in paired:
+        deciding = reader.with_model(ReaderModel(sentence, span, blank, 0.0, {}, ratio, penalty))
+        assessed = deciding.assess(example.asked, example.candidates, example.rows)
+        if assessed is None:
+            table.append(AnswerExample(example, None, False))
+            continue
+        reading = Reading(example.asked, assessed.ranked, 1.0, True, assessed.short_answer, assessed.companion, assessed.short_from)
+        table.append(AnswerExample(example, assessed.row, bool(outcome(example, reading)["gold"])))
+    return table
+
+
+def _fit_answer_model(table: Sequence[AnswerExample], columns: Sequence[int] | None = None) -> LinearModel:
+    """Learns whether the answer the reader would give is right: its probability is the confidence a
+    user sees. Wrong answers to answerable questions are negatives beside the unanswerable questions,
+    so refusing spends the false-abstention allowance on answers that would have been wrong."""
+    used = [a for a in table if a.row is not None]
+    labels = np.array([int(a.right) for a in used])
+    if len(set(labels.tolist())) < 2:  # a training set of one kind (a small subset): only its base rate is known
+        blank = LinearModel.blank(ANSWER_FEATURES)
+        return LinearModel(blank.features, blank.mean, blank.scale, blank.weights, 4.0 if labels.size and labels[0] else -4.0)
+    return _fit_with_columns(np.array([a.row for a in used]), labels, ANSWER_FEATURES, columns)
+
+
+def _threshold(table: Sequence[AnswerExample], columns: Sequence[int] | None = None) -> float:
+    """The confidence below which at most FALSE_ABSTENTION of the answerable questions are refused,
+    each question's confidence coming from an answer model fitted on the other issues."""
+    confidences = []
+    for fold in sorted({a.example.fold for a in table}):
+        model = _fit_answer_model([a for a in table if fold not in a.example.excluded_from], columns)
+        confidences += [
+            float(model.probability(a.row[None, :])[0]) if a.row is not None else 0.0
+            for a in table
+            if a.example.fold == fold and a.example.question.answerable
         ]
-
-    ratio = max(COMPANION_RATIOS, key=lambda r: sum(o["gold"] for o in outcomes(0.0, r, 0.0)))
-    penalty = max(COMPANION_PENALTIES, key=lambda q: sum(o["f1"] for o in outcomes(0.0, ratio, q)))
-    confidences = sorted(o["confidence"] for o in outcomes(0.0, ratio, penalty) if o["answerable"])
+    confidences.sort()
     allowed = int(FALSE_ABSTENTION * len(confidences))  # answerable questions it may refuse
     threshold = confidences[allowed] if allowed < len(confidences) else 0.0
-    return float(np.floor(threshold * 1000) / 1000), ratio, penalty
+    return float(np.floor(threshold * 1000) / 1000)
+
+
+def choose_decisions(examples: Sequence[Example], reader: Reader, columns=None, span_columns=None, answer_columns=None) -> Decisions:
+    """The companion settings, the answer model and its threshold that do best on `examples`, each
+    question read by models fitted on the other issues of `examples`, so they too are chosen on unseen answers."""
+    paired = _cross_fitted(examples, reader, columns, span_columns)
+    blank = LinearModel.blank(ANSWER_FEATURES)
+
+    def outcomes(ratio: float, penalty: float) -> list[dict]:
+        return [
+            outcome(e, reader.with_model(ReaderModel(m, s, blank, 0.0, {}, ratio, penalty)).decide(e.asked, e.candidates, e.rows))
+            for e, m, s in paired
+        ]
+
+    ratio = max(COMPANION_RATIOS, key=lambda r: sum(o["gold"] for o in outcomes(r, 0.0)))
+    penalty = max(COMPANION_PENALTIES, key=lambda q: sum(o["f1"] for o in outcomes(ratio, q)))
+    table = _answer_table(paired, reader, ratio, penalty)
+    return Decisions(_fit_answer_model(table, answer_columns), _threshold(table, answer_columns), ratio, penalty)
 
 
 def fit(
@@ -211,24 +278,32 @@ def fit(
     *,
     columns: Sequence[int] | None = None,
     span_columns: Sequence[int] | None = None,
+    answer_columns: Sequence[int] | None = None,
     sets: Sequence[str] = (),
 ) -> ReaderModel:
-    """Both models and the decisions around them, fitted on `examples` (from the question files `sets`)."""
+    """The three models and the decisions around them, fitted on `examples` (from the question files `sets`)."""
     sentence = fit_sentence_model(examples, columns)
     span = fit_span_model(examples, reader, span_columns)
-    threshold, ratio, penalty = choose_decisions(examples, reader, span, columns)
+    decisions = choose_decisions(examples, reader, columns, span_columns, answer_columns)
     record = {"questions": len(examples), "answerable": sum(e.question.answerable for e in examples), "sets": sorted(set(sets))}
-    return ReaderModel(sentence, span, threshold, record, ratio, penalty)
+    return ReaderModel(sentence, span, decisions.answer, decisions.threshold, record, decisions.companion_ratio, decisions.companion_penalty)
 
 
 def cross_validate(
-    examples: Sequence[Example], reader: Reader, *, columns: Sequence[int] | None = None, span_columns: Sequence[int] | None = None, progress: bool = True
+    examples: Sequence[Example],
+    reader: Reader,
+    *,
+    columns: Sequence[int] | None = None,
+    span_columns: Sequence[int] | None = None,
+    answer_columns: Sequence[int] | None = None,
+    progress: bool = True,
 ) -> list[dict]:
     """Every question answered by models fitted without its issue: one outcome row each."""
     rows = []
     folds = sorted({e.fold for e in examples})
     for fold in tqdm(folds, desc="folds", unit="fold", disable=not progress):
-        model = fit([e for e in examples if fold not in e.excluded_from], reader, columns=columns, span_columns=span_columns)
+        training = [e for e in examples if fold not in e.excluded_from]
+        model = fit(training, reader, columns=columns, span_columns=span_columns, answer_columns=answer_columns)
         deciding = reader.with_model(model)
         for example in (e for e in examples if e.fold == fold):
             reading = deciding.decide(example.asked, example.candidates, example.rows)
@@ -259,7 +334,7 @@ def by_group(rows: Sequence[dict], key: str) -> dict[str, dict]:
     return {name: summarise_outcomes(group) for name, group in sorted(groups.items())}
 
 
-TRAINING_SETS = ("questions.jsonl", "heldout.jsonl", "dev.jsonl", "styles.jsonl")  # every set the project has
+TRAINING_SETS = ("questions.jsonl", "heldout.jsonl", "dev.jsonl", "styles.jsonl", "off_topic.jsonl")  # every set the project has
 
 
 def load_training_questions(paths: Sequence | None = None) -> list[tuple[str, Question]]:
@@ -279,24 +354,29 @@ def load_training_questions(paths: Sequence | None = None) -> list[tuple[str, Qu
     return named
 
 
-# Feature groups an ablation drops, one at a time: each is one signal family of features.py.
-SENTENCE_GROUPS = {
+# Feature groups an ablation drops, one at a time: each is one signal family of features.py,
+# left out of every model that reads it (the answer model reads some sentence features of
+# the best sentence under the same names).
+FEATURE_GROUPS = {
     "meaning (cosine)": ("cosine", "cosine_gap"),
     "coverage of the question's terms": ("coverage", "coverage_gap", "coverage_context", "coverage_title", "coverage_before", "coverage_after", "beside_best"),
     "novelty": ("novelty",),
     "pinned names and figures": ("pins_sentence", "pins_around"),
-    "kind asked for (NER + WordNet)": ("kind_fit", "kind_count", "kind_window", "kind_missing", "wants_entity", "description"),
+    "kind asked for (NER + WordNet)": ("kind_fit", "kind_count", "kind_window", "kind_missing", "wants_entity", "description", "span_label_fit"),
     "noun and verb asked about (WordNet)": ("noun_match", "verb_match", "noun_own", "verb_own"),
     "retrieval rank and scores": ("rank", "fused", "dense", "bm25"),
     "prose, verb, subject, question mark, length": ("prose", "has_verb", "focus_subject", "asks", "length"),
     "newest issue": ("newest",),
+    "answer model: the sentence and span scores": ("sentence_logit", "sentence_margin", "span_logit", "span_tree", "span_in_question"),
 }
 
 
 def ablation(examples: Sequence[Example], reader: Reader, *, progress: bool = True) -> dict[str, dict]:
-    """Pooled CV figures with each sentence-feature group left out in turn."""
+    """Pooled CV figures with each feature group left out in turn."""
     results = {"all features": summarise_outcomes(cross_validate(examples, reader, progress=False))}
-    for name, group in tqdm(SENTENCE_GROUPS.items(), desc="ablation", unit="group", disable=not progress):
+    for name, group in tqdm(FEATURE_GROUPS.items(), desc="ablation", unit="group", disable=not progress):
         columns = [i for i, feature in enumerate(SENTENCE_FEATURES) if feature not in group]
-        results[f"without {name}"] = summarise_outcomes(cross_validate(examples, reader, columns=columns, progress=False))
+        answer_columns = [i for i, feature in enumerate(ANSWER_FEATURES) if feature not in group]
+        rows = cross_validate(examples, reader, columns=columns, answer_columns=answer_columns, progress=False)
+        results[f"without {name}"] = summarise_outcomes(rows)
     return results

@@ -3,10 +3,11 @@ on the real index."""
 
 import json
 
+import numpy as np
 import pytest
 
 from rag.answer.compose import extracted
-from rag.answer.features import SENTENCE_FEATURES, SPAN_FEATURES, Rarity
+from rag.answer.features import ANSWER_FEATURES, MARGIN_CAP, SENTENCE_FEATURES, SPAN_FEATURES, SPAN_FLOOR, Rarity, answer_row
 from rag.answer.question import analyse
 from rag.answer.reader import Reader
 from rag.answer.spans import of_wanted_kind
@@ -95,8 +96,33 @@ def test_the_shipped_model_loads_with_the_features_of_this_version():
     model = ReaderModel.load()
     assert model.sentence.features == SENTENCE_FEATURES
     assert model.span.features == SPAN_FEATURES
+    assert model.answer.features == ANSWER_FEATURES
     assert 0.0 < model.threshold < 1.0
     assert len(model.sentence.weights) == len(SENTENCE_FEATURES) and len(model.span.weights) == len(SPAN_FEATURES)
+    assert len(model.answer.weights) == len(ANSWER_FEATURES)
+
+
+def test_a_model_file_of_the_format_before_the_answer_model_is_refused(tmp_path):
+    data = _shipped()
+    data["format"] = 1
+    del data["answer"]
+    path = tmp_path / "reader_model.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match="format 1"):
+        ReaderModel.load(path)
+
+
+def test_the_answer_row_caps_the_margin_and_marks_a_sentence_with_no_short_answer():
+    best = np.arange(len(SENTENCE_FEATURES), dtype=np.float32) / 100
+    lone = dict(zip(ANSWER_FEATURES, answer_row(np.array([2.0]), best, None, None)))
+    assert lone["sentence_logit"] == 2.0 and lone["sentence_margin"] == MARGIN_CAP
+    assert lone["span_logit"] == SPAN_FLOOR and lone["span_label_fit"] == 0.0
+    assert lone["cosine"] == pytest.approx(best[SENTENCE_FEATURES.index("cosine")])
+    span = np.zeros(len(SPAN_FEATURES))
+    span[SPAN_FEATURES.index("label_fit")] = 0.8
+    close = dict(zip(ANSWER_FEATURES, answer_row(np.array([2.0, 1.5, -3.0]), best, 1.2, span)))
+    assert close["sentence_margin"] == pytest.approx(0.5)
+    assert close["span_logit"] == pytest.approx(1.2) and close["span_label_fit"] == pytest.approx(0.8)
 
 
 def _shipped() -> dict:
@@ -137,6 +163,7 @@ def test_a_model_saved_and_loaded_again_decides_the_same(tmp_path):
     assert again.sentence.features == model.sentence.features
     assert again.threshold == pytest.approx(model.threshold, abs=1e-4)
     assert again.sentence.weights == pytest.approx(model.sentence.weights, abs=1e-5)
+    assert again.answer.weights == pytest.approx(model.answer.weights, abs=1e-5)
 
 
 # On the real index
@@ -185,14 +212,26 @@ def test_the_answer_shows_the_short_answer_then_quotes_its_sentence_where_it_sta
 
 
 @pytest.mark.slow
+def test_the_confidence_is_the_answer_models_probability_for_what_the_reader_found(retriever, reader):
+    question = analyse("Who heads the ROCB A/P?", catalogue=retriever.catalogue, spacy_model=retriever.settings.spacy_model)
+    hits = retriever.search(question.searched, k=retriever.settings.answer_passages, filters=question.filters).hits
+    candidates, rows = reader.sentence_table(question, hits, retriever.embedder.embed_query(question.searched))
+    assessed = reader.assess(question, candidates, rows)
+    reading = reader.decide(question, candidates, rows)
+    assert reading.confidence == pytest.approx(float(reader.model.answer.probability(assessed.row[None, :])[0]))
+    assert reading.answered and "Kuramoto" in reading.short_answer.text.title()
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "question",
     [
         "What is the price of a ticket to the moon?",
         "What is the airspeed of an unladen swallow?",
+        "What salary does the Head of the ROCB A/P receive?",  # a real person, a detail never given
     ],
 )
-def test_a_question_the_newsletters_never_touch_is_below_the_threshold(question, retriever, reader):
+def test_a_question_the_newsletters_never_answer_is_below_the_threshold(question, retriever, reader):
     reading = read(question, retriever, reader)
     assert reading.confidence < reader.threshold
     assert not reading.answered and reading.short_answer is None

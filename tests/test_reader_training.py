@@ -3,11 +3,12 @@ that never saw its issue."""
 
 from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from eval.questions import DEFAULT_QUESTIONS, Question, load_questions
 from eval.reader_training import collect, cross_validate, folds_of, sentence_labels, span_labels
-from rag.answer.features import Rarity
+from rag.answer.features import ANSWER_FEATURES, Rarity
 from rag.answer.reader import Reader
 from rag.answer.scorer import ReaderModel
 
@@ -148,3 +149,43 @@ def test_cross_validation_scores_each_question_once_in_the_fold_of_its_issue(ret
             assert row["short_answer"] is None and row["answer"] is None and not row["gold"]
         else:
             assert row["short_answer"] and row["short_answer"] in row["answer"]
+
+
+# The abstention threshold
+
+
+def _table_example(number: int, answerable: bool, fold: str):
+    question = SimpleNamespace(answerable=answerable, id=f"q{number}")
+    return SimpleNamespace(question=question, fold=fold, excluded_from=frozenset([fold]))
+
+
+def test_the_threshold_refuses_at_most_the_allowed_share_of_answerable_questions_out_of_fold():
+    from eval.reader_training import FALSE_ABSTENTION, AnswerExample, _fit_answer_model, _threshold
+
+    generator = np.random.default_rng(7)
+    table = []
+    for number in range(200):
+        right = number % 3 != 0  # the rest: unanswerable, or answered wrongly
+        row = generator.normal(1.0 if right else -1.0, 1.0, size=len(ANSWER_FEATURES))
+        table.append(AnswerExample(_table_example(number, right or number % 2 == 0, ISSUES[number % len(ISSUES)]), row, right))
+    table.append(AnswerExample(_table_example(999, True, ISSUES[0]), None, False))  # retrieval found nothing: refused, and counted
+    threshold = _threshold(table)
+    refused = []
+    for fold in ISSUES:
+        model = _fit_answer_model([a for a in table if fold not in a.example.excluded_from])
+        for a in table:
+            if a.example.fold == fold and a.example.question.answerable:
+                if a.row is None or float(model.probability(a.row[None, :])[0]) < threshold:
+                    refused.append(a)
+    answerable = sum(a.example.question.answerable for a in table)
+    assert 0 < len(refused) <= FALSE_ABSTENTION * answerable + 1
+    assert all(not a.right for a in refused)  # the allowance goes on answers that would have been wrong
+
+
+def test_an_answer_model_fitted_on_one_kind_of_question_knows_only_the_base_rate():
+    from eval.reader_training import AnswerExample, _fit_answer_model
+
+    rows = np.random.default_rng(3).normal(size=(5, len(ANSWER_FEATURES)))
+    table = [AnswerExample(_table_example(n, True, ISSUES[0]), row, True) for n, row in enumerate(rows)]
+    probabilities = _fit_answer_model(table).probability(rows)
+    assert np.allclose(probabilities, probabilities[0]) and probabilities[0] > 0.9

@@ -56,7 +56,7 @@ class Answer:
     timings_ms: dict[str, float | None] = field(default_factory=dict)
     source: str = ""  # "extract": the reader's span and quote; "model": with the model's checked sentence; "" when abstaining
     short_answer: str | None = None  # what a reader wants first ("Kashiwa, Japan"); None when abstaining
-    confidence: float = 0.0  # the reader's probability that its sentence answers (0..1)
+    confidence: float = 0.0  # the answer model's probability that this answer is right (0..1)
 
 
 def _history_questions(history: list | None) -> list[str]:

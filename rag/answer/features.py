@@ -90,6 +90,31 @@ SPAN_FEATURES = (
     "reason_marker",
 )
 
+# Whether to answer is decided once per question, from how the best sentence and its short
+# answer scored and from what they hold: a question whose detail the newsletters never give
+# still finds sentences about its event, but none holding the kind of thing asked for, none
+# scoring far above the rest, no span the span model is sure of.
+ANSWER_FEATURES = (
+    "sentence_logit",  # the best sentence's score under the sentence model
+    "sentence_margin",  # ... over the second best's (capped at MARGIN_CAP)
+    "span_logit",  # the short answer's score under the span model (SPAN_FLOOR where there is none)
+    "span_label_fit",  # how well the short answer's entity label fits the kind asked for
+    "span_tree",  # 1 / (1 + parse steps from the short answer to the nearest question term)
+    "span_in_question",  # share of the short answer's terms the question already has
+    "kind_missing",  # the question wants an entity and the best sentence has none of that kind
+    "wants_entity",
+    "cosine",  # the best sentence's cosine with the question
+    "dense",  # its passage's cosine with the question
+    "coverage_context",  # the question's terms, by rarity, in the best sentence and its neighbours
+    "pins_around",  # the names and figures the question pins down, in the best sentence, its neighbours or title
+    "verb_match",  # the question's act is in the best sentence or beside it
+    "noun_match",  # the noun asked for is in the best sentence or beside it
+)
+MARGIN_CAP = 5.0
+SPAN_FLOOR = -10.0
+_FROM_SENTENCE = ("kind_missing", "wants_entity", "cosine", "dense", "coverage_context", "pins_around", "verb_match", "noun_match")
+_FROM_SPAN = {"span_label_fit": "label_fit", "span_tree": "tree", "span_in_question": "in_question"}
+
 _WORD = re.compile(r"\S+")
 
 
@@ -339,3 +364,13 @@ def _expands_pin(text: str, span: AnswerSpan, pins: frozenset[str]) -> float:
     before = _BRACKET_BEFORE.search(text[: span.start])
     return float(bool(before and _terms(before.group(1)) & pins))
 
+
+def answer_row(logits: np.ndarray, best_row: np.ndarray, span_logit: float | None, span_row: np.ndarray | None) -> np.ndarray:
+    """One row of ANSWER_FEATURES for a question: `logits` of its candidate sentences best first,
+    `best_row` the best one's SENTENCE_FEATURES, and the chosen short answer's score and SPAN_FEATURES row."""
+    margin = min(MARGIN_CAP, float(logits[0] - logits[1])) if len(logits) > 1 else MARGIN_CAP
+    sentence = {name: float(best_row[SENTENCE_FEATURES.index(name)]) for name in _FROM_SENTENCE}
+    span = {name: float(span_row[SPAN_FEATURES.index(of)]) if span_row is not None else 0.0 for name, of in _FROM_SPAN.items()}
+    values = {"sentence_logit": float(logits[0]), "sentence_margin": margin, "span_logit": SPAN_FLOOR if span_logit is None else span_logit}
+    values |= sentence | span
+    return np.array([values[name] for name in ANSWER_FEATURES], dtype=np.float64)

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rag.answer.wordnet import is_english_word, noun_kinds, noun_synonyms, related_words
+from rag.answer.wordnet import is_english_word, noun_kinds, noun_synonyms, pertained_names, related_words
 from rag.errors import QueryError
 from rag.nlp import BUNDLED_PIPELINE, pipeline
 from rag.retrieve.filters import Filters, IssueInfo, parse_filters
@@ -38,6 +38,7 @@ KIND_LABELS: dict[str, dict[str, float]] = {
     "person": {"PERSON": 1.0, "ORG": 0.3},
     "organisation": {"ORG": 1.0, "GPE": 0.5, "NORP": 0.3},
     "place": {"GPE": 1.0, "LOC": 1.0, "FAC": 1.0, "ORG": 0.3},
+    "facility": {"FAC": 1.0, "ORG": 0.8, "LOC": 0.5, "GPE": 0.3},  # a hotel or a centre is named as a building or a body, seldom as a town
     "date": {"DATE": 1.0, "TIME": 1.0},
     "duration": {"DATE": 1.0, "TIME": 1.0, "QUANTITY": 0.5, "CARDINAL": 0.3},
     "number": {"CARDINAL": 1.0, "QUANTITY": 1.0, "MONEY": 0.3, "PERCENT": 0.3},
@@ -181,14 +182,17 @@ def _main_verb(doc):
 
 
 def _pins(doc) -> frozenset[str]:
-    """What the question pins down: names (entities, proper nouns), figures, and words WordNet does
-    not know (acronyms such as "bacuda", names typed in lower case)."""
+    """What the question pins down: names (entities, proper nouns), figures, words WordNet does
+    not know (acronyms such as "bacuda", names typed in lower case), and the countries its
+    adjectives speak of ("Fijian")."""
     picked: list[str] = []
     for token in doc:
         if token.is_punct or token.is_stop or token.tag_ in WH_TAGS:
             continue
         if token.ent_type_ or token.pos_ == "PROPN" or token.like_num or (token.is_alpha and not is_english_word(token.text)):
             picked.append(token.text)
+        if token.pos_ == "ADJ" or token.ent_type_ == "NORP":
+            picked.extend(pertained_names(token.text))  # "Fijian" pins Fiji
     return frozenset(content_terms(" ".join(picked)))
 
 

@@ -1,8 +1,11 @@
-"""The learned scorer: two small logistic regressions read from one versioned JSON file.
+"""The learned scorer: three small logistic regressions read from one versioned JSON file.
 
-One says how likely a sentence is to answer the question (its probability is the
-answer's confidence, and below the file's threshold the assistant abstains); the other,
-given a sentence that answers, which of its spans is the short answer. Both are
+The sentence model says how likely each sentence is to answer the question, and the best
+one is quoted; the span model, which of that sentence's spans is the short answer; the
+answer model, from how those two scored and what the best sentence holds, how likely it is
+that this answer is right (none is, to a question the newsletters leave open). Its
+probability is the answer's confidence, and below the file's threshold the assistant
+abstains. All three are
 standardise-then-weigh models fitted by scikit-learn (`rag eval train` refits the file
 from the project's question sets, `rag eval cv` scores them by leave-one-issue-out
 cross-validation); at question time they are a dot product, so answering loads no
@@ -21,11 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.answer.features import SENTENCE_FEATURES, SPAN_FEATURES
+from rag.answer.features import ANSWER_FEATURES, SENTENCE_FEATURES, SPAN_FEATURES
 from rag.errors import ConfigError
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
-FORMAT = 1
+FORMAT = 2  # 2: the answer model decides abstention
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,12 @@ class LinearModel:
     scale: np.ndarray
     weights: np.ndarray
     intercept: float
+
+    @classmethod
+    def blank(cls, features: tuple[str, ...]) -> LinearModel:
+        """All weights zero: every row scores 0 (probability one half)."""
+        n = len(features)
+        return cls(features, np.zeros(n), np.ones(n), np.zeros(n), 0.0)
 
     def logit(self, rows: np.ndarray) -> np.ndarray:
         if rows.size == 0:
@@ -73,10 +82,11 @@ class LinearModel:
 
 @dataclass(frozen=True)
 class ReaderModel:
-    """The sentence model, the span model and the confidence below which the assistant abstains."""
+    """The sentence, span and answer models, and the confidence below which the assistant abstains."""
 
     sentence: LinearModel
     span: LinearModel
+    answer: LinearModel
     threshold: float
     trained_on: dict  # question files and counts, for the record
     companion_ratio: float = 1.01  # a second sentence of the best one's passage at this share of its probability is quoted too
@@ -85,12 +95,8 @@ class ReaderModel:
     @classmethod
     def untrained(cls) -> ReaderModel:
         """All weights zero: for describing candidates before any model is fitted (training)."""
-
-        def blank(features: tuple[str, ...]) -> LinearModel:
-            n = len(features)
-            return LinearModel(features, np.zeros(n), np.ones(n), np.zeros(n), 0.0)
-
-        return cls(blank(SENTENCE_FEATURES), blank(SPAN_FEATURES), 0.5, {})
+        blank = LinearModel.blank
+        return cls(blank(SENTENCE_FEATURES), blank(SPAN_FEATURES), blank(ANSWER_FEATURES), 0.5, {})
 
     @classmethod
     def load(cls, path: Path | None = None) -> ReaderModel:
@@ -106,6 +112,7 @@ class ReaderModel:
         return cls(
             LinearModel.from_dict(data["sentence"], SENTENCE_FEATURES, path),
             LinearModel.from_dict(data["span"], SPAN_FEATURES, path),
+            LinearModel.from_dict(data["answer"], ANSWER_FEATURES, path),
             float(data["threshold"]),
             data.get("trained_on", {}),
             float(data["companion_ratio"]),
@@ -123,6 +130,7 @@ class ReaderModel:
             "trained_on": self.trained_on,
             "sentence": self.sentence.to_dict(),
             "span": self.span.to_dict(),
+            "answer": self.answer.to_dict(),
         }
         path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
         return path

