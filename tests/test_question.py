@@ -137,3 +137,16 @@ def test_a_follow_up_keeps_the_issue_the_earlier_question_named(retriever):
     question = analyse("and who opened it?", catalogue=retriever.catalogue, earlier=["What workshop is reported in No. 79?"])
     assert question.follow_up
     assert question.filters.issues == {"ROCB A/P E-Newsletter No. 79"}
+
+
+def test_which_hotel_asks_for_a_building_or_a_body_before_a_town():
+    question = analyse("Which hotel hosted the 32nd RCP meeting in Brisbane?")
+    assert question.asked_noun == "hotel"
+    assert best_label(question) in ("FAC", "ORG")
+    assert question.label_weights.get("GPE", 0.0) < question.label_weights["FAC"]
+
+
+def test_an_adjective_of_a_country_pins_the_country():
+    question = analyse("In which Fijian city was the May 2018 Regional Heads of Customs Administration Conference held?")
+    assert stems("Fiji") <= question.pins
+    assert best_label(question) == "GPE"
