@@ -53,17 +53,23 @@ class DenseIndex:
     def size(self) -> int:
         return int(self._index.ntotal)
 
-    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Top-k rows (and their cosine scores), restricted to `allowed` rows when given."""
+    def search(self, query: np.ndarray, k: int, allowed: np.ndarray | None = None, *, ef_search: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Top-k rows (and their cosine scores), restricted to `allowed` rows when given; `ef_search`
+        widens (or narrows) HNSW's search beyond HNSW_EF_SEARCH."""
         import faiss
 
         faiss.omp_set_num_threads(SEARCH_THREADS)
         if self.size == 0 or (allowed is not None and len(allowed) == 0):
             return np.empty(0, dtype=np.float32), np.empty(0, dtype=np.int64)
         params = None
+        if self.kind == "hnsw" and (allowed is not None or ef_search is not None):
+            params = faiss.SearchParametersHNSW()
+            params.efSearch = ef_search or HNSW_EF_SEARCH
+        elif allowed is not None:
+            params = faiss.SearchParameters()
         if allowed is not None:
             selector = faiss.IDSelectorBatch(np.asarray(allowed, dtype=np.int64))
-            params = faiss.SearchParametersHNSW(sel=selector, efSearch=HNSW_EF_SEARCH) if self.kind == "hnsw" else faiss.SearchParameters(sel=selector)
+            params.sel = selector
         k = min(k, self.size if allowed is None else len(allowed))
         scores, rows = self._index.search(query.reshape(1, -1).astype(np.float32), k, params=params)
         keep = rows[0] >= 0
