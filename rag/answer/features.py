@@ -114,6 +114,8 @@ MARGIN_CAP = 5.0
 SPAN_FLOOR = -10.0
 _FROM_SENTENCE = ("kind_missing", "wants_entity", "cosine", "dense", "coverage_context", "pins_around", "verb_match", "noun_match")
 _FROM_SPAN = {"span_label_fit": "label_fit", "span_tree": "tree", "span_in_question": "in_question"}
+_SENTENCE_COLUMNS = {name: SENTENCE_FEATURES.index(name) for name in _FROM_SENTENCE}
+_SPAN_COLUMNS = {name: SPAN_FEATURES.index(of) for name, of in _FROM_SPAN.items()}
 
 _WORD = re.compile(r"\S+")
 
@@ -369,8 +371,8 @@ def answer_row(logits: np.ndarray, best_row: np.ndarray, span_logit: float | Non
     """One row of ANSWER_FEATURES for a question: `logits` of its candidate sentences best first,
     `best_row` the best one's SENTENCE_FEATURES, and the chosen short answer's score and SPAN_FEATURES row."""
     margin = min(MARGIN_CAP, float(logits[0] - logits[1])) if len(logits) > 1 else MARGIN_CAP
-    sentence = {name: float(best_row[SENTENCE_FEATURES.index(name)]) for name in _FROM_SENTENCE}
-    span = {name: float(span_row[SPAN_FEATURES.index(of)]) if span_row is not None else 0.0 for name, of in _FROM_SPAN.items()}
+    sentence = {name: float(best_row[column]) for name, column in _SENTENCE_COLUMNS.items()}
+    span = {name: float(span_row[column]) if span_row is not None else 0.0 for name, column in _SPAN_COLUMNS.items()}
     values = {"sentence_logit": float(logits[0]), "sentence_margin": margin, "span_logit": SPAN_FLOOR if span_logit is None else span_logit}
     values |= sentence | span
     return np.array([values[name] for name in ANSWER_FEATURES], dtype=np.float64)
