@@ -1,7 +1,9 @@
 """What the index costs as the corpus grows: 5, 50 and 500 issues, exact search against HNSW.
 
     .venv/bin/python benchmarks/scaling.py                 # 5 and 50 issues (a few minutes)
-    .venv/bin/python benchmarks/scaling.py --sizes 5 50 500   # 500 takes about 40 min on 2 cores
+    .venv/bin/python benchmarks/scaling.py --sizes 5 50 500   # 500 takes about 30 min on 2 cores
+    .venv/bin/python benchmarks/scaling.py --sizes 500 --work DIR           # keep the indexes it built in DIR
+    .venv/bin/python benchmarks/scaling.py --sizes 500 --work DIR --reuse   # search them again, no build
 
 The synthetic issues are made from the five real ones: issue j is real issue j mod 5 with
 its number changed and, past the first five, the sentences of each paragraph shuffled, so
@@ -20,6 +22,8 @@ synthetic issues hold near-copies of each passage, which tie), at several search
 from __future__ import annotations
 
 import argparse
+import contextlib
+import math
 import os
 import random
 import re
@@ -36,10 +40,11 @@ import numpy as np
 from eval.questions import load_questions
 from rag import Retriever, load_settings
 from rag.index.dense import DenseIndex
+from rag.index.store import current_build
 
 RAG = str(Path(sys.executable).with_name("rag"))
 CORPUS = Path(__file__).resolve().parent.parent / "data" / "newsletters"
-EF_SEARCH = (128, 256, 512)  # HNSW search widths tried (128 is the index's own)
+EF_SEARCH = (128, 256, 512)  # HNSW search widths tried (256 is the index's own)
 TIE = 1e-4  # cosines this close to the exact 10th count as ties
 NUMBER = re.compile(r"((?:No|Vol)\.?\s?)(\d{1,4})")
 
@@ -47,6 +52,7 @@ NUMBER = re.compile(r"((?:No|Vol)\.?\s?)(\d{1,4})")
 def synthetic_corpus(size: int, folder: Path) -> None:
     """`size` issues in `folder`: the real five first, then renumbered, shuffled copies."""
     real = sorted(CORPUS.glob("*.txt"))
+    shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     for j in range(size):
         source = real[j % len(real)]
@@ -95,10 +101,13 @@ def warm_p50(retriever: Retriever, questions: list[str]) -> float:
     return statistics.median(samples)
 
 
-def measure(size: int, work: Path, questions: list[str]) -> dict:
+def measure(size: int, work: Path, questions: list[str], reuse: bool = False) -> dict:
     corpus, index_dir = work / f"corpus-{size}", work / f"index-{size}"
-    synthetic_corpus(size, corpus)
-    seconds, memory = build(corpus, index_dir)
+    if reuse and current_build(index_dir) is not None:
+        seconds = memory = float("nan")  # built by an earlier run: only the searches are measured
+    else:
+        synthetic_corpus(size, corpus)
+        seconds, memory = build(corpus, index_dir)
     retriever = Retriever.open(settings=load_settings(overrides={"index_dir": index_dir}))
     retriever.warm_up()
     exact = retriever._stored.dense
@@ -136,19 +145,27 @@ def measure(size: int, work: Path, questions: list[str]) -> dict:
     }
 
 
+def _figure(value: float, spec: str, unit: str) -> str:
+    return "–" if math.isnan(value) else f"{value:{spec}} {unit}"  # NaN: not measured (a reused build)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[5, 50])
+    parser.add_argument("--work", type=Path, help="keep the synthetic corpora and their indexes here (default: a temporary folder)")
+    parser.add_argument("--reuse", action="store_true", help="with --work: search the indexes an earlier run built there, without building (no build figures)")
     args = parser.parse_args()
     questions = [q.question for q in load_questions()]
     efs = " | ".join(f"recall@10, ties, efSearch {ef}" for ef in EF_SEARCH)
     print(f"| issues | passages | build | peak memory | index on disk | HNSW extra | HNSW build | warm p50 exact | warm p50 HNSW | HNSW recall@10 | {efs} |")
     print("|---" * (10 + len(EF_SEARCH)) + "|")
-    with tempfile.TemporaryDirectory() as tmp:
+    if args.work:
+        args.work.mkdir(parents=True, exist_ok=True)
+    with contextlib.nullcontext(str(args.work)) if args.work else tempfile.TemporaryDirectory() as tmp:
         for size in args.sizes:
-            r = measure(size, Path(tmp), questions)
+            r = measure(size, Path(tmp), questions, reuse=args.reuse and bool(args.work))
             print(
-                f"| {r['issues']} | {r['passages']} | {r['build_s']:.0f} s | {r['peak_gib']:.2f} GiB | {r['disk_mib']:.0f} MiB | "
+                f"| {r['issues']} | {r['passages']} | {_figure(r['build_s'], '.0f', 's')} | {_figure(r['peak_gib'], '.2f', 'GiB')} | {r['disk_mib']:.0f} MiB | "
                 f"{r['hnsw_extra_mib']:.1f} MiB | {r['hnsw_build_s']:.2f} s | {r['flat_p50_ms']:.1f} ms | {r['hnsw_p50_ms']:.1f} ms | "
                 f"{r['hnsw_recall@10']:.3f} | " + " | ".join(f"{r['tied_recall'][ef]:.3f}" for ef in EF_SEARCH) + " |",
                 flush=True,
