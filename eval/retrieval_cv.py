@@ -170,7 +170,13 @@ def grid(lever: str) -> list[Setting]:
     raise ValueError(lever)
 
 
-FIXED = {"bm25 only": Setting(mode="bm25"), "dense only": Setting(mode="dense"), "hybrid as shipped": Setting()}
+FIXED = {"bm25 only": Setting(mode="bm25"), "dense only": Setting(mode="dense"), "hybrid 1:1": Setting()}
+
+
+def fixed_settings(retriever: Retriever) -> dict[str, Setting]:
+    """The single modes, the even 1:1 fusion, and the fusion the settings ship with."""
+    shipped = Setting(fusion=retriever.settings.fusion, dense_weight=retriever.settings.dense_weight)
+    return FIXED | {"hybrid as shipped": shipped}
 LEVERS = ("dense weight", "rrf", "feedback", "title", "feedback + title", "bm25 feedback + title")
 
 
@@ -192,7 +198,7 @@ def cross_validate(rows: list[RetrievalRow], retriever: Retriever) -> dict[str, 
         summary["questions"] = len(figures)
         return summary
 
-    for name, setting in FIXED.items():
+    for name, setting in fixed_settings(retriever).items():
         report[name] = pooled({fold: [(r, setting) for r in rows if r.fold == fold] for fold in folds})
     for lever in LEVERS:
         options = grid(lever)

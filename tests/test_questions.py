@@ -11,6 +11,7 @@ from tests.conftest import CORPUS
 HELDOUT = DEFAULT_QUESTIONS.with_name("heldout.jsonl")
 DEV = DEFAULT_QUESTIONS.with_name("dev.jsonl")
 STYLES = DEFAULT_QUESTIONS.with_name("styles.jsonl")
+BLIND = DEFAULT_QUESTIONS.with_name("blind.jsonl")
 
 ISSUES = {
     "CTI News Vol. 17": "cti-news-vol17-2020-06.txt",
@@ -36,7 +37,7 @@ def test_the_set_is_large_varied_and_covers_every_issue():
     assert set(per_issue) == set(ISSUES) and min(per_issue.values()) >= 12
 
 
-@pytest.mark.parametrize("path", [DEFAULT_QUESTIONS, HELDOUT, DEV, STYLES], ids=["questions", "heldout", "dev", "styles"])
+@pytest.mark.parametrize("path", [DEFAULT_QUESTIONS, HELDOUT, DEV, STYLES, BLIND], ids=["questions", "heldout", "dev", "styles", "blind"])
 def test_evidence_is_in_the_corpus_and_answers_are_in_their_evidence(path):
     texts = {label: corpus_text(name) for label, name in ISSUES.items()}
     for q in load_questions(path):
@@ -80,6 +81,15 @@ def test_the_styles_set_holds_the_ways_real_users_ask():
     terse = [q.question for q in questions if q.style == "terse"]
     assert all(q == q.lower() and not q.rstrip().endswith(".") for q in terse)  # typed as into a search box
     assert all(q.type == "unanswerable" for q in questions if q.style == "near_miss")
+
+
+def test_the_blind_set_is_mostly_near_misses_about_every_issue():
+    """Drafted from the text alone: a real event of an issue, a detail the newsletters never give."""
+    questions = load_questions(BLIND)
+    near = [q for q in questions if q.style == "near_miss"]
+    assert len(questions) >= 80 and len(near) >= 45 and all(q.type == "unanswerable" and q.issue in ISSUES for q in near)
+    assert {q.issue for q in near} == set(ISSUES)
+    assert {"terse", "why_how", "issue_time", "table_caption"} <= {q.style for q in questions}
 
 
 def test_question_ids_are_unique_across_every_set():

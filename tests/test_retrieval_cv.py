@@ -32,3 +32,11 @@ def test_every_fold_chooses_its_setting_and_every_question_is_scored_once(rows, 
         assert report[name]["questions"] == len(rows)
         assert all(0.0 <= report[name][figure] <= 1.0 for figure in ("recall@5", "recall@10", "mrr@10"))
     assert set(report["dense weight (chosen in CV)"]["chosen"]) == folds
+
+
+def test_hybrid_as_shipped_is_the_retriever_s_own_default_search(rows, retriever):
+    report = cross_validate(rows, retriever)
+    searched = [question_metrics(r.question.evidence, [h.passage.text for h in retriever.search(r.question.question, k=10).hits]) for r in rows]
+    for figure in ("recall@5", "mrr@10"):
+        assert report["hybrid as shipped"][figure] == pytest.approx(sum(s[figure] for s in searched) / len(rows), abs=1e-4)
+    assert "hybrid 1:1" in report
