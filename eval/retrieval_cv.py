@@ -177,6 +177,8 @@ def fixed_settings(retriever: Retriever) -> dict[str, Setting]:
     """The single modes, the even 1:1 fusion, and the fusion the settings ship with."""
     shipped = Setting(fusion=retriever.settings.fusion, dense_weight=retriever.settings.dense_weight)
     return FIXED | {"hybrid as shipped": shipped}
+
+
 LEVERS = ("dense weight", "rrf", "feedback", "title", "feedback + title", "bm25 feedback + title")
 
 
