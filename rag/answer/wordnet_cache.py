@@ -102,9 +102,10 @@ def seed(progress: bool = True) -> int:
 
     from rag.answer import wordnet
     from rag.config import load_settings
+    from rag.ingest import load_documents
 
-    corpus = load_settings().corpus_dir
-    texts = [path.read_text(encoding="utf-8", errors="replace") for path in sorted(corpus.glob("*")) if path.suffix in (".txt", ".md")]
+    documents, _warnings = load_documents([load_settings().corpus_dir])  # read as an index build reads them
+    texts = [document.text for document in documents]
     table = wordnet.answers()
     batch: list[tuple[str, str, Any]] = []
     for word in tqdm(wordnet.seed_words(texts), desc="WordNet answers", unit="word", disable=not progress, mininterval=1.0):
