@@ -150,3 +150,41 @@ def test_an_adjective_of_a_country_pins_the_country():
     question = analyse("In which Fijian city was the May 2018 Regional Heads of Customs Administration Conference held?")
     assert stems("Fiji") <= question.pins
     assert best_label(question) == "GPE"
+
+
+@pytest.mark.parametrize(
+    ("text", "noun", "labels"),
+    [
+        ("What was the name of the hotel that hosted the seminar?", "hotel", {"FAC", "ORG"}),
+        ("customs college principal name", "principal", {"PERSON"}),
+        ("name of the officer at the 2021 workshop in busan", "officer", {"PERSON"}),
+    ],
+)
+def test_the_name_of_something_asks_for_the_thing_named(text, noun, labels):
+    question = analyse(text)
+    assert question.asked_noun == noun
+    assert best_label(question) in labels
+
+
+@pytest.mark.parametrize("text", ["What was the theme of the 2021 RTC heads meeting?", "purpose of the rilo workshop in busan"])
+def test_the_theme_of_a_meeting_asks_for_a_theme_not_a_meeting(text):
+    question = analyse(text)
+    assert question.asked_noun in ("theme", "purpose")
+    assert not question.wants_entity  # a description, not the name of a body that met
+
+
+@pytest.mark.parametrize(
+    ("text", "noun", "labels"),
+    [
+        ("venue of the 33rd rilo ncp meeting jakarta 2019", "venue", {"GPE", "LOC", "FAC"}),
+        ("exact date of the rtc heads meeting in 2023", "date", {"DATE"}),
+        ("bacuda workshop number of participants", "number", {"CARDINAL", "QUANTITY"}),
+        ("kcs contribution to the wco fund", "contribution", None),
+    ],
+)
+def test_a_search_box_query_asks_for_the_head_of_its_noun_phrase(text, noun, labels):
+    question = analyse(text)
+    assert question.asking == ""
+    assert question.asked_noun == noun
+    if labels:
+        assert best_label(question) in labels

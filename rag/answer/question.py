@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from rag.answer.wordnet import is_english_word, noun_kinds, noun_synonyms, pertained_names, related_words
+from rag.answer.wordnet import is_english_word, names_a_name, noun_kinds, noun_synonyms, pertained_names, related_words
 from rag.errors import QueryError
 from rag.nlp import BUNDLED_PIPELINE, pipeline
 from rag.retrieve.filters import Filters, IssueInfo, parse_filters
@@ -64,7 +64,6 @@ ASKING_KINDS: dict[str, dict[str, float]] = {
 DEGREE_WORDS = {"many", "much", "long", "often", "old", "far"}  # "how" + one of these asks for an amount
 WH_TAGS = {"WDT", "WP", "WP$", "WRB"}  # Penn tags of the asking words
 NOMINAL = {"NOUN", "PROPN"}
-LIGHT_NOUN_SHARE = 0.3  # a noun with fewer of its senses naming a kind of answer hands over to its "of" object
 NOUN_RUN = NOMINAL | {"ADJ", "DET", "NUM", "PART", "PUNCT", "ADP", "CCONJ"}  # what may stand between an asking word and its noun
 
 
@@ -117,18 +116,15 @@ def _asking(doc) -> tuple[str, int | None]:
 
 def _noun_asked(doc, asking: str, index: int | None):
     """The token of the noun asked for: "which <noun>", "how many <noun>", "what is the <noun> of",
-    or, with no asking word, the root of a search-box query ("rtc heads meeting venue")."""
+    or, with no asking word, the head of a search-box query (`_query_noun`)."""
     if index is None:
-        root = next((t for t in doc if t.dep_ == "ROOT"), None)
-        if root is not None and root.pos_ in NOMINAL:
-            return _through_light_noun(root)
-        nouns = [t for t in doc if t.pos_ == "NOUN"]
-        return nouns[-1] if nouns else None
+        noun = _query_noun(doc)
+        return _through_name(noun) if noun is not None else None
     start = index + (2 if asking.startswith("how ") else 1)
     if asking in ("which", "what", "whose") or asking.startswith("how "):
         word = doc[index if not asking.startswith("how ") else index + 1]
         if word.dep_ in ("det", "amod") and word.head.pos_ in NOMINAL and word.head.i > word.i:
-            return _through_light_noun(word.head)  # the parse ties the asking word to its noun
+            return _through_name(word.head)  # the parse ties the asking word to its noun
         last = None
         for token in doc[start:]:
             if token.pos_ not in NOUN_RUN or token.pos_ == "ADP" and last is not None:
@@ -136,25 +132,41 @@ def _noun_asked(doc, asking: str, index: int | None):
             if token.pos_ in NOMINAL:
                 last = token
         if last is not None:
-            return _through_light_noun(last)
+            return _through_name(last)
     if asking in ("what", "which"):  # "What is the name of the hotel?": the copula's other side, a common
         word = doc[index]  # noun; in "What is BACUDA?" the name is what it asks about, not a kind of answer
         verb = word.head
         for child in verb.children:
             if child.i != index and child.dep_ in ("nsubj", "attr", "nsubjpass") and child.pos_ == "NOUN" and is_english_word(child.text):
-                return _through_light_noun(child)
+                return _through_name(child)
     return None
 
 
-def _through_light_noun(token):
-    """"the name of the hotel", "the number of delegates": a noun that asks for nothing of its own
-    kind hands over to its "of" object, when WordNet gives the object a kind and the noun none."""
-    for child in token.children:
-        if child.dep_ == "prep" and child.lower_ == "of":
-            target = next((c for c in child.children if c.dep_ == "pobj" and c.pos_ in NOMINAL), None)
-            if target is not None and sum(_kinds(token).values()) < LIGHT_NOUN_SHARE < sum(_kinds(target).values()):
-                return target
-    return token
+def _query_noun(doc):
+    """A search-box query names what it asks for as the head of a noun phrase: the first common noun
+    with a phrase of its own ("venue of 30th rilo meeting", "donation to wco"), else the query's root
+    noun ("rocb head"), else its last common noun ("rtc heads meeting venue", where the parser takes
+    "meeting" for the verb)."""
+    for token in doc:
+        if token.pos_ == "NOUN" and any(c.dep_ == "prep" and any(g.dep_ == "pobj" for g in c.children) for c in token.children):
+            return token
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    if root is not None and root.pos_ == "NOUN":
+        return root
+    nouns = [t for t in doc if t.pos_ == "NOUN"]
+    return nouns[-1] if nouns else None
+
+
+def _through_name(token):
+    """"the name of the hotel", "director general name": a noun whose commonest sense is a name
+    asks for the thing named (its "of" object, or the noun it is the name of), when WordNet gives
+    that one a kind; "the theme of the meeting" still asks for a theme."""
+    if not (token.pos_ in NOMINAL and names_a_name(token.lemma_.lower())):
+        return token
+    named = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children if g.dep_ == "pobj"]
+    named += [c for c in reversed(list(token.lefts)) if c.dep_ in ("compound", "amod")]
+    target = next((t for t in named if t.pos_ in NOMINAL), None)
+    return target if target is not None and _kinds(target) else token
 
 
 def _kinds(token) -> dict[str, float]:

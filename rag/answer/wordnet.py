@@ -199,6 +199,18 @@ def _pertained_names(adjective: str) -> frozenset[str]:
     )
 
 
+NAME_CONCEPT = "name.n.01"  # "a language unit by which a person or thing is known"
+
+
+def _names_a_name(noun: str) -> bool:
+    """Is the noun's commonest sense a name ("name", "designation", "appellation")? "The name of
+    the hotel" asks for a hotel; "the theme of the meeting" asks for a theme, not a meeting."""
+    senses = _wordnet().synsets(noun.lower(), pos="n")
+    if not senses:
+        return False
+    return any(concept.name() == NAME_CONCEPT for concept in [senses[0], *senses[0].closure(lambda s: s.hypernyms())])
+
+
 def _noun_synonyms(noun: str) -> frozenset[str]:
     """One-word lemmas of the noun's two commonest senses ("venue" → "locale", "locus")."""
     return frozenset(
@@ -214,6 +226,7 @@ LOOKUPS = {
     "noun_kinds": _noun_kinds,
     "pertained_names": lambda word: sorted(_pertained_names(word)),
     "noun_synonyms": lambda word: sorted(_noun_synonyms(word)),
+    "names_a_name": _names_a_name,
 }  # what the table keeps, each as JSON-ready values of the lower-cased word
 
 
@@ -261,6 +274,12 @@ def pertained_names(adjective: str) -> frozenset[str]:
 def noun_synonyms(noun: str) -> frozenset[str]:
     """One-word lemmas of the noun's two commonest senses (`_noun_synonyms`)."""
     return frozenset(_answer("noun_synonyms", noun))
+
+
+@lru_cache(maxsize=1024)
+def names_a_name(noun: str) -> bool:
+    """Is the noun's commonest sense a name (`_names_a_name`)?"""
+    return bool(_answer("names_a_name", noun))
 
 
 def seed_words(corpus_texts: list[str]) -> list[str]:
