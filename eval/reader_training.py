@@ -366,7 +366,6 @@ FEATURE_GROUPS = {
     "noun and verb asked about (WordNet)": ("noun_match", "verb_match", "noun_own", "verb_own"),
     "retrieval rank and scores": ("rank", "fused", "dense", "bm25"),
     "prose, verb, subject, question mark, length": ("prose", "has_verb", "focus_subject", "asks", "length"),
-    "newest issue": ("newest",),
     "answer model: the sentence and span scores": ("sentence_logit", "sentence_margin", "span_logit", "span_tree", "span_in_question"),
 }
 

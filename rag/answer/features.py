@@ -18,7 +18,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from datetime import date
 
 import numpy as np
 
@@ -58,7 +57,6 @@ SENTENCE_FEATURES = (
     "focus_subject",  # share of the question's terms, by rarity, in its subjects: it speaks of what is asked about
     "asks",  # ends with a question mark
     "length",  # log of its words
-    "newest",  # from the newest issue among those retrieved
     "description",  # the question asks what / why / how, no entity
 )
 
@@ -129,11 +127,6 @@ def _terms(text: str) -> set[str]:
     return set(content_terms(text))
 
 
-def _issue_end(candidate: SentenceCandidate) -> date:
-    value = candidate.passage.date_end or candidate.passage.date_start
-    return date.fromisoformat(value) if value else date.min
-
-
 def is_prose(text: str) -> float:
     """1 for a sentence that ends as one and is mostly lower-case words, less for headings and captions."""
     words = [w for w in _WORD.findall(text) if w[0].isalpha()]
@@ -180,7 +173,6 @@ def sentence_rows(question: Question, candidates: Sequence[SentenceCandidate], q
     cosines = np.array([float(c.vector @ question_vector) for c in candidates])
     best_fused = max(c.hit.score for c in candidates) or 1.0
     best_bm25 = max((c.hit.bm25_score or 0.0) for c in candidates) or 1.0
-    newest = max(_issue_end(c) for c in candidates)
     rows = []
     coverages = []
     asked = set(question.focus) | question.pins
@@ -231,7 +223,6 @@ def sentence_rows(question: Question, candidates: Sequence[SentenceCandidate], q
                 _share(wanted, _terms(" ".join(candidate.passage.text[a:b] for a, b in candidate.subjects))),
                 float(text.rstrip().endswith("?")),
                 math.log1p(len(_WORD.findall(text))),
-                float(_issue_end(candidate) == newest),
                 float(not question.wants_entity),
             ]
         )
