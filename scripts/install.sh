@@ -12,7 +12,7 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m rag.index.onnx_export >/dev/null
 # WordNet's answers for every WordNet lemma and corpus word, kept in the user's cache (about a
 # minute, once): a cold `rag ask` then reads a table instead of loading NLTK and WordNet (4-8 s).
-.venv/bin/python -m rag.answer.wordnet_cache >/dev/null
+.venv/bin/python -c "from rag.answer.wordnet_cache import main; main()" >/dev/null
 # The browser tests drive Debian's Chromium (Playwright's own browser download cannot run offline).
 if ! command -v chromium >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

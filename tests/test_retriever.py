@@ -67,6 +67,9 @@ def test_near_duplicates_do_not_crowd_the_top(retriever):
             a, b = hits[i].passage, hits[j].passage
             assert not (a.doc_id == b.doc_id and a.start < b.end and b.start < a.end), "overlapping neighbours at the top"
             assert len(words[i] & words[j]) / min(len(words[i]), len(words[j])) < 0.9, "the same text twice"
+    # Asked again, the copies are told apart from what the first search learnt: the same hits.
+    again = retriever.search("We, Customs are 24/7 organizations especially at the frontline of customs enforcement", k=5).hits
+    assert [h.passage.id for h in again] == [h.passage.id for h in hits]
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\n\t"])

@@ -3,7 +3,7 @@
 Importing NLTK and reading WordNet's index take 4–8 s on two cores, most of a cold
 `rag ask`, while a question asks WordNet of a dozen words. Each answer is kept in an
 SQLite table in the user's cache folder, looked up by (kind, word) in well under a
-millisecond: seeded once by the installer (`python -m rag.answer.wordnet_cache`: every
+millisecond: seeded once by the installer (`rag.answer.wordnet_cache.main`: every
 one-word WordNet lemma, its irregular forms, the words of the corpus); a word the table
 lacks is looked up in WordNet (loaded then) and added. The table names the code that
 filled it (a fingerprint of `wordnet.py`), so an edit of that code empties it rather than
@@ -117,8 +117,14 @@ def seed(progress: bool = True) -> int:
     return len(table)
 
 
-if __name__ == "__main__":
+def main() -> None:
+    """Seed the table and say where it is. The installer calls this through `python -c`: run as
+    `python -m`, this module would be imported twice (the package imports it first) and Python warns."""
     from rag.answer.wordnet import answers
 
     size = seed()
     print(f"{size:,} WordNet answers kept in {answers().path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -241,8 +241,6 @@ class OnnxEmbedder(Embedder):
     def _run(
         self, texts: list[str], spans: list[list[tuple[int, int]]] | None, kind: Kind, progress: bool
     ) -> tuple[np.ndarray, list[np.ndarray]]:
-        from tqdm import tqdm
-
         prompt = self._config["prompts"][kind]
         texts = [prompt + text for text in texts] if prompt else list(texts)
         shifted = [[(a + len(prompt), b + len(prompt)) for a, b in text_spans] for text_spans in spans] if spans else None
@@ -250,7 +248,11 @@ class OnnxEmbedder(Embedder):
         out: np.ndarray | None = None
         pooled_spans: list[np.ndarray] = [np.zeros((0, 0), np.float32)] * len(texts)
         starts = range(0, len(texts), self.batch_size)
-        for start in tqdm(starts, desc="embedding", unit="batch", disable=not progress or len(starts) < 2):
+        if progress and len(starts) > 1:  # a query is one batch: no bar to make
+            from tqdm import tqdm
+
+            starts = tqdm(starts, desc="embedding", unit="batch")
+        for start in starts:
             rows = order[start : start + self.batch_size]
             vectors, parts = self._embed_batch([texts[i] for i in rows], [shifted[i] for i in rows] if shifted else None)
             if out is None:

@@ -29,6 +29,7 @@ from rag.retrieve.filters import Filters, IssueInfo, parse_filters
 
 MAX_QUERY_CHARS = 4000  # longer questions are cut: the embedder reads ~200 words anyway
 DUPLICATE_SHINGLE_OVERLAP = 0.6  # share of 5-word shingles that makes two passages the same text
+COPY_PAIRS_KEPT = 200_000  # passage pairs whose sameness is remembered (up to some 30 MB); then forgotten and re-learnt
 NEIGHBOUR_PENALTY = 0.97  # score factor for a passage overlapping a better one: a nudge of about a place;
 # measured, stronger demotion (0.95, 0.9, or pushing neighbours to the end) loses recall.
 
@@ -75,6 +76,7 @@ class Retriever:
         ]
         self._row_issue = np.array([p.issue for p in self.passages], dtype=object)
         self._shingle_cache: dict[int, set[tuple[str, ...]]] = {}
+        self._copies: dict[tuple[int, int], bool] = {}  # (row, row) -> same text; the same pairs meet query after query
         self._row_of = {p.id: row for row, p in enumerate(self.passages)}
         self._article_of: dict[str, list[Passage]] = {}  # passage id -> its article's passages, in reading order
         article: list[Passage] = []
@@ -300,6 +302,18 @@ class Retriever:
             self._shingle_cache[row] = _shingles(self.passages[row].text)
         return self._shingle_cache[row]
 
+    def _same_text(self, row: int, other: int) -> bool:
+        """Do two passages share enough 5-word shingles to be one text printed twice?"""
+        pair = (row, other) if row < other else (other, row)
+        same = self._copies.get(pair)
+        if same is None:
+            mine, theirs = self._shingles(row), self._shingles(other)
+            same = len(mine & theirs) / max(1, min(len(mine), len(theirs))) >= DUPLICATE_SHINGLE_OVERLAP
+            if len(self._copies) >= COPY_PAIRS_KEPT:
+                self._copies.clear()
+            self._copies[pair] = same
+        return same
+
     def _diversify(self, ranked: list[tuple[int, float]], dense, sparse, k: int) -> list[Hit]:
         """Drop repeated text (the same foreword in two issues); move overlap neighbours down.
 
@@ -310,12 +324,7 @@ class Retriever:
         scored: list[tuple[float, int]] = []
         for row, score in ranked:
             passage = self.passages[row]
-            shingles = self._shingles(row)
-            if any(
-                len(shingles & self._shingles(other)) / max(1, min(len(shingles), len(self._shingles(other))))
-                >= DUPLICATE_SHINGLE_OVERLAP
-                for other in seen
-            ):
+            if any(self._same_text(row, other) for other in seen):
                 continue
             overlaps = any(
                 self.passages[other].doc_id == passage.doc_id
