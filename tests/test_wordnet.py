@@ -52,3 +52,13 @@ def test_an_unwritable_folder_still_answers(tmp_path):
     blocked.write_text("not a folder")
     table = AnswerTable.open(blocked / "answers.sqlite", "code-1")
     assert table.path is None and table.get_or_compute("is_english_word", "city", lambda word: True) is True
+
+
+def test_a_seeded_table_is_not_seeded_again_until_its_code_changes(tmp_path):
+    path = tmp_path / "answers.sqlite"
+    table = AnswerTable.open(path, "code-1")
+    table.put_many([("noun_kinds", "city", {"place": 1.0})])
+    table.mark_seeded()
+    assert AnswerTable.open(path, "code-1").seeded  # an installer run again skips the minute of seeding
+    changed = AnswerTable.open(path, "code-2")
+    assert not changed.seeded and len(changed) == 0

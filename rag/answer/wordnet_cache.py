@@ -57,6 +57,7 @@ class AnswerTable:
         if row is None or row[0] != stamp:
             with self._transaction():
                 db.execute("DELETE FROM answers")
+                db.execute("DELETE FROM meta WHERE key = 'seeded'")
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('stamp', ?)", (stamp,))
 
     @contextmanager
@@ -72,6 +73,16 @@ class AnswerTable:
     def __len__(self) -> int:
         with self._lock:
             return int(self._db.execute("SELECT COUNT(*) FROM answers").fetchone()[0])
+
+    @property
+    def seeded(self) -> bool:
+        """Has `seed` filled this table (under its present stamp) to the end?"""
+        with self._lock:
+            return self._db.execute("SELECT 1 FROM meta WHERE key = 'seeded'").fetchone() is not None
+
+    def mark_seeded(self) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('seeded', '1')")
 
     def get(self, kind: str, word: str, default: Any = _MISSING) -> Any:
         with self._lock:
@@ -97,16 +108,19 @@ class AnswerTable:
 
 
 def seed(progress: bool = True) -> int:
-    """Answer every seed word (`wordnet.seed_words`) ahead of any question; returns the table's size."""
+    """Answer every seed word (`wordnet.seed_words`) ahead of any question, once per stamp (an
+    installer run again finds the table seeded); returns the table's size."""
     from tqdm import tqdm
 
     from rag.answer import wordnet
     from rag.config import load_settings
     from rag.ingest import load_documents
 
+    table = wordnet.answers()
+    if table.seeded:
+        return len(table)
     documents, _warnings = load_documents([load_settings().corpus_dir])  # read as an index build reads them
     texts = [document.text for document in documents]
-    table = wordnet.answers()
     batch: list[tuple[str, str, Any]] = []
     for word in tqdm(wordnet.seed_words(texts), desc="WordNet answers", unit="word", disable=not progress, mininterval=1.0):
         batch.extend((kind, word, compute(word)) for kind, compute in wordnet.LOOKUPS.items())
@@ -114,6 +128,7 @@ def seed(progress: bool = True) -> int:
             table.put_many(batch)
             batch = []
     table.put_many(batch)
+    table.mark_seeded()
     return len(table)
 
 
