@@ -367,6 +367,7 @@ FEATURE_GROUPS = {
     "retrieval rank and scores": ("rank", "fused", "dense", "bm25"),
     "prose, verb, subject, question mark, length": ("prose", "has_verb", "focus_subject", "asks", "length"),
     "answer model: the sentence and span scores": ("sentence_logit", "sentence_margin", "span_logit", "span_tree", "span_in_question"),
+    "span's setting (question words near it, the noun it counts, figures)": ("local_words", "local_words_gap", "local_tree", "local_tree_gap", "counts_noun", "digits"),
 }
 
 
@@ -376,6 +377,8 @@ def ablation(examples: Sequence[Example], reader: Reader, *, progress: bool = Tr
     for name, group in tqdm(FEATURE_GROUPS.items(), desc="ablation", unit="group", disable=not progress):
         columns = [i for i, feature in enumerate(SENTENCE_FEATURES) if feature not in group]
         answer_columns = [i for i, feature in enumerate(ANSWER_FEATURES) if feature not in group]
-        rows = cross_validate(examples, reader, columns=columns, answer_columns=answer_columns, progress=False)
+        # a name both tables have ("length") is the sentence's: the span model loses only features of its own
+        span_columns = [i for i, feature in enumerate(SPAN_FEATURES) if feature not in group or feature in SENTENCE_FEATURES]
+        rows = cross_validate(examples, reader, columns=columns, span_columns=span_columns, answer_columns=answer_columns, progress=False)
         results[f"without {name}"] = summarise_outcomes(rows)
     return results

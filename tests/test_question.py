@@ -47,6 +47,19 @@ def test_which_administration_asks_for_an_organisation():
     assert "PERSON" not in question.label_weights
 
 
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        ("Which Japanese Ministry of Finance official opened the workshop?", "official"),
+        ("Which Director General of the Korea Customs Service made a courtesy visit?", "general"),
+    ],
+)
+def test_which_asks_for_the_head_of_its_noun_phrase_not_the_name_before_it(text, noun):
+    question = analyse(text)
+    assert question.asked_noun == noun
+    assert best_label(question) == "PERSON"
+
+
 def test_which_city_asks_for_a_place_and_pins_the_centre_it_names():
     question = analyse("In which city is RTC Indonesia located?")
     assert question.asked_noun == "city"

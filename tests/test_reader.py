@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from rag.answer.compose import extracted
-from rag.answer.features import ANSWER_FEATURES, MARGIN_CAP, SENTENCE_FEATURES, SPAN_FEATURES, SPAN_FLOOR, Rarity, answer_row
+from rag.answer.features import ANSWER_FEATURES, MARGIN_CAP, SENTENCE_FEATURES, SPAN_FEATURES, SPAN_FLOOR, Rarity, answer_row, span_rows
 from rag.answer.question import analyse
 from rag.answer.reader import Reader
 from rag.answer.spans import of_wanted_kind
@@ -87,6 +87,40 @@ def test_a_what_is_question_keeps_every_span():
 def test_a_question_of_a_kind_the_sentence_lacks_keeps_every_span():
     spans = spans_of(KASHIWA)  # no date in it
     assert of_wanted_kind(analyse("When was the workshop opened?"), spans) == spans
+
+
+# Span features
+
+
+def span_feature(question: str, sentence: str, name: str, rarity: Rarity | None = None) -> dict[str, float]:
+    """Each candidate's value of one SPAN_FEATURES column, by its text."""
+    doc, entities = parsed(sentence)
+    spans = candidate_spans(doc, entities)
+    rows = span_rows(analyse(question), doc, spans, rarity)
+    return {s.text: float(row[SPAN_FEATURES.index(name)]) for s, row in zip(spans, rows)}
+
+
+COUNTED = "The workshop invited 25 members from 22 countries in the region."
+
+
+def test_the_figure_that_counts_the_noun_asked_for_is_marked():
+    counts = span_feature("How many countries were invited to the workshop?", COUNTED, "counts_noun")
+    assert counts["22"] == 1.0 and counts["25"] == 0.0
+
+
+def test_the_span_whose_setting_holds_the_rarer_question_words_scores_higher():
+    sentence = "Mr. Norikazu Kuramoto, Head of ROCB A/P, and Mr. AOYAMA Shigetoshi, Managing Director of Japan Customs, gave remarks."
+    rarity = Rarity(["Head of ROCB A/P", "ROCB A/P news", "Japan Customs", "Managing Director of the CTI", sentence])
+    for name in ("local_words", "local_tree"):
+        values = span_feature("Who was Managing Director of Japan Customs?", sentence, name, rarity)
+        assert values["AOYAMA Shigetoshi"] > values["Norikazu Kuramoto"]
+        gaps = span_feature("Who was Managing Director of Japan Customs?", sentence, f"{name}_gap", rarity)
+        assert max(gaps.values()) == 0.0 and gaps["Norikazu Kuramoto"] < 0.0
+
+
+def test_a_year_given_in_figures_is_told_from_a_vague_one():
+    digits = span_feature("In what year did the regime start?", "The system started in 2017 and, in the same year, the regime began.", "digits")
+    assert digits["2017"] == 1.0 and digits["the same year"] == 0.0
 
 
 # The model file

@@ -5,7 +5,10 @@ meaning (cosine of the question and sentence vectors), how much of the question'
 the sentence, its neighbours and its article title hold (weighted by rarity), whether it
 holds something of the kind asked for, where the passage ranked, whether it reads as
 prose; and for a span, its kind and label, how close it sits to the question's words (in
-the text and in the parse), and whether it only repeats the question. The learned scorer
+the text and in the parse), how much of the question's rarer words its setting holds (a
+few words or parse steps around it: which of two figures in one sentence is the one
+asked for), whether it counts the noun asked for or holds a figure, and whether it only
+repeats the question. The learned scorer
 (`rag/answer/scorer.py`) weighs them; its file lists these names, so a model fitted on
 other features is refused.
 
@@ -78,6 +81,12 @@ SPAN_FEATURES = (
     "starts_adposition",  # "by ...", "through ...", "due to ..."
     "starts_marker",  # "to ...", "because ...", "so that ..."
     "expands_pin",  # next to a bracketed name the question gives, or bracketed after one ("... Office (RILO)")
+    "local_words",  # share of the question's terms, by rarity, within a few words of it (not in it)
+    "local_words_gap",  # ... below the sentence's best span
+    "local_tree",  # share of the question's terms, by rarity, within two parse steps of it
+    "local_tree_gap",
+    "counts_noun",  # its head word modifies the noun asked for ("22 countries" for "how many countries")
+    "digits",  # it holds a figure ("2017", not "the same year")
     "wanted_entity",  # the question wants an entity, and this is one
     "wanted_length",  # the question wants an entity: log of its words
     "description_length",
@@ -287,10 +296,30 @@ def _tree_distance(doc, start: int, targets: set[int]) -> int | None:
     return None
 
 
-def span_rows(question: Question, doc, spans: Sequence[AnswerSpan]) -> np.ndarray:
+LOCAL_WORDS = 5  # words either side of a span that count as its setting
+LOCAL_STEPS = 2  # parse steps from a span that count as its setting
+
+
+def _near_tokens(doc, inside: set[int], steps: int) -> set[int]:
+    """Tokens within `steps` parse steps of any token of a span, the span's own left out."""
+    frontier, seen = set(inside), set(inside)
+    for _ in range(steps):
+        following = set()
+        for i in frontier:
+            for neighbour in [doc[i].head, *doc[i].children]:
+                if neighbour.i not in seen:
+                    seen.add(neighbour.i)
+                    following.add(neighbour.i)
+        frontier = following
+    return seen - inside
+
+
+def span_rows(question: Question, doc, spans: Sequence[AnswerSpan], idf: Rarity | None = None) -> np.ndarray:
     """One row of SPAN_FEATURES per span of one parsed sentence."""
     asked = set(question.focus) | question.pins
-    matched = {t.i for t in doc if not t.is_punct and _terms(t.text) & asked}
+    weights = {t: (idf(t) if idf is not None else 1.0) for t in asked}
+    token_terms = [_terms(t.text) & asked if not t.is_punct else set() for t in doc]
+    matched = {t.i for t in doc if token_terms[t.i]}
     verbs = {t.i for t in doc if not t.is_punct and _terms(t.text) & question.verb_terms}
     wants = max(question.label_weights.values(), default=0.0)
     description = float(not question.wants_entity)
@@ -310,6 +339,13 @@ def span_rows(question: Question, doc, spans: Sequence[AnswerSpan]) -> np.ndarra
             near = 0.0
         distance = _tree_distance(doc, span.root, outside) if tokens else None
         words = [t for t in tokens if t.is_alpha]
+        if tokens:
+            first, last = tokens[0].i, tokens[-1].i
+            window = set().union(*(token_terms[i] for i in range(max(0, first - LOCAL_WORDS), min(len(doc), last + 1 + LOCAL_WORDS)) if i not in inside))
+            setting = set().union(*(token_terms[i] for i in _near_tokens(doc, inside, LOCAL_STEPS)))
+        else:
+            window = setting = set()
+        head = doc[span.root].head
         clause = float(span.kind == "clause")
         adposition = float(span.first_pos == "ADP")
         marker = float(span.first_pos in ("PART", "SCONJ") or span.first_dep == "mark")
@@ -331,6 +367,12 @@ def span_rows(question: Question, doc, spans: Sequence[AnswerSpan]) -> np.ndarra
                 adposition,
                 marker,
                 _expands_pin(text, span, question.pins),
+                _share(weights, window),
+                0.0,  # local_words_gap, filled below
+                _share(weights, setting),
+                0.0,
+                float(head.i not in inside and bool(_terms(head.text) & question.noun_terms)),
+                float(any(c.isdigit() for c in span.text)),
                 wants * float(span.kind in ("entity", "joined")),
                 wants * math.log1p(len(tokens)),
                 description * math.log1p(len(tokens)),
@@ -341,7 +383,11 @@ def span_rows(question: Question, doc, spans: Sequence[AnswerSpan]) -> np.ndarra
                 reason * marker,
             ]
         )
-    return np.array(rows, dtype=np.float32).reshape(len(spans), len(SPAN_FEATURES))
+    table = np.array(rows, dtype=np.float32).reshape(len(spans), len(SPAN_FEATURES))
+    for column in ("local_words", "local_tree"):
+        values = table[:, SPAN_FEATURES.index(column)]
+        table[:, SPAN_FEATURES.index(f"{column}_gap")] = values - (values.max() if len(values) else 0.0)
+    return table
 
 
 _BRACKETED = re.compile(r"^\s*\(([^)]{1,30})\)")

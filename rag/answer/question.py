@@ -132,7 +132,7 @@ def _noun_asked(doc, asking: str, index: int | None):
             if token.pos_ in NOMINAL:
                 last = token
         if last is not None:
-            return _through_name(last)
+            return _through_name(_phrase_head(last))
     if asking in ("what", "which"):  # "What is the name of the hotel?": the copula's other side, a common
         word = doc[index]  # noun; in "What is BACUDA?" the name is what it asks about, not a kind of answer
         verb = word.head
@@ -140,6 +140,14 @@ def _noun_asked(doc, asking: str, index: int | None):
             if child.i != index and child.dep_ in ("nsubj", "attr", "nsubjpass") and child.pos_ == "NOUN" and is_english_word(child.text):
                 return _through_name(child)
     return None
+
+
+def _phrase_head(token):
+    """The head of the noun phrase a modifier opens: "which Japanese Ministry of Finance official"
+    asks for an official, the name before it only saying whose."""
+    while token.dep_ in ("compound", "nmod") and token.head.i > token.i and token.head.pos_ in NOMINAL:
+        token = token.head
+    return token
 
 
 def _query_noun(doc):

@@ -113,7 +113,7 @@ class Reader:
         doc = self.parse(candidate.text)
         entities = [(s - candidate.start, e - candidate.start, label) for s, e, label in candidate.entities]
         spans = of_wanted_kind(question, candidate_spans(doc, entities))
-        return spans, span_rows(question, doc, spans)
+        return spans, span_rows(question, doc, spans, self.rarity)
 
     def read(self, question: Question, hits: Sequence[Hit], question_vector: np.ndarray) -> Reading:
         candidates, rows = self.sentence_table(question, hits, question_vector)
