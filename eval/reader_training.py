@@ -45,7 +45,7 @@ from rag.retrieve.retriever import Retriever
 SPAN_F1 = 0.5  # a span this close to a gold answer is the short answer
 EVIDENCE_SHARE = 0.6  # share of a quote's words (or of the sentence's) found in order that makes them overlap
 REGULARISATION = 1.0  # scikit-learn's C
-FALSE_ABSTENTION = 0.10  # the threshold refuses at most this share of answerable questions (the answering target)
+FALSE_ABSTENTION = 0.09  # the threshold refuses at most this share of the training folds' answerable questions (out of fold it ran up to 0.011 higher; the target is 0.10)
 
 
 @dataclass
@@ -359,7 +359,7 @@ def load_training_questions(paths: Sequence | None = None) -> list[tuple[str, Qu
 # the best sentence under the same names).
 FEATURE_GROUPS = {
     "meaning (cosine)": ("cosine", "cosine_gap"),
-    "coverage of the question's terms": ("coverage", "coverage_gap", "coverage_context", "coverage_title", "coverage_before", "coverage_after", "beside_best"),
+    "coverage of the question's terms": ("coverage", "coverage_gap", "coverage_context", "coverage_title", "coverage_before", "coverage_after", "coverage_rare_here", "coverage_rare_here_gap", "beside_best"),
     "novelty": ("novelty",),
     "pinned names and figures": ("pins_sentence", "pins_around"),
     "kind asked for (NER + WordNet)": ("kind_fit", "kind_count", "kind_window", "kind_missing", "wants_entity", "description", "span_label_fit"),

@@ -6,6 +6,7 @@ import json
 import numpy as np
 import pytest
 
+from rag.answer.candidates import without_enumerators
 from rag.answer.compose import extracted
 from rag.answer.features import ANSWER_FEATURES, MARGIN_CAP, SENTENCE_FEATURES, SPAN_FEATURES, SPAN_FLOOR, Rarity, answer_row, span_rows
 from rag.answer.question import analyse
@@ -87,6 +88,30 @@ def test_a_what_is_question_keeps_every_span():
 def test_a_question_of_a_kind_the_sentence_lacks_keeps_every_span():
     spans = spans_of(KASHIWA)  # no date in it
     assert of_wanted_kind(analyse("When was the workshop opened?"), spans) == spans
+
+
+# Candidates
+
+
+@pytest.mark.parametrize(
+    ("sentence", "number"),
+    [
+        ("2. Workshop on Risk Management for the Philippines Customs 18-22 November, 2019", "2"),
+        ("There are three essays, namely (1) the A-CIP Programme by myself and (2) the Guide.", "1"),
+        ("1) WCO Instruments and Tools", "1"),
+    ],
+)
+def test_a_number_that_numbers_a_list_item_is_no_count(sentence, number):
+    _doc, entities = parsed(sentence)
+    assert number in {sentence[a:b] for a, b, _label in entities}  # the recogniser takes it for a cardinal
+    kept = {sentence[a:b] for a, b, _label in without_enumerators(entities, sentence, 0)}
+    assert number not in kept
+
+
+def test_a_count_at_the_start_of_a_sentence_stays():
+    sentence = "12 Philippine delegates attended the workshop in 2019."
+    _doc, entities = parsed(sentence)
+    assert "12" in {sentence[a:b] for a, b, label in without_enumerators(entities, sentence, 0) if label == "CARDINAL"}
 
 
 # Span features
@@ -269,3 +294,20 @@ def test_a_question_the_newsletters_never_answer_is_below_the_threshold(question
     reading = read(question, retriever, reader)
     assert reading.confidence < reader.threshold
     assert not reading.answered and reading.short_answer is None
+
+
+@pytest.mark.slow
+def test_a_question_word_no_candidate_holds_counts_against_every_candidate(retriever, reader):
+    """Weighted by how few candidates hold it, a term none holds weighs most: the share stays a
+    measure of the whole question, not only of the part the candidates happen to share."""
+    text = "Who closed RTC Indonesia's February 2022 International Conference on Customs and Tax Cooperation?"
+    question = analyse(text, catalogue=retriever.catalogue, spacy_model=retriever.settings.spacy_model)
+    hits = retriever.search(question.searched, k=retriever.settings.answer_passages, filters=question.filters).hits
+    vector = retriever.embedder.embed_query(question.searched)
+    candidates, rows = reader.sentence_table(question, hits, vector)
+    longer = analyse(f"{text} zorblaxian", catalogue=retriever.catalogue, spacy_model=retriever.settings.spacy_model)
+    _same, more = reader.sentence_table(longer, hits, vector)
+    share, gap = SENTENCE_FEATURES.index("coverage_rare_here"), SENTENCE_FEATURES.index("coverage_rare_here_gap")
+    assert rows[:, share].max() > 0
+    assert all(b < a for a, b in zip(rows[:, share], more[:, share]) if a > 0)
+    assert rows[:, gap].max() == 0.0 and (rows[:, gap] <= 0).all()

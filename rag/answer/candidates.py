@@ -11,6 +11,7 @@ after often finishes the thought).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -54,6 +55,23 @@ class SentenceCandidate:
         return self.passage.start + self.start
 
 
+_BULLETS = " \t-•⚫▪●*"
+_ENUMERATOR_END = re.compile(r"[.)](\s|$)")
+
+
+def _enumerator(text: str, sentence_start: int, start: int, end: int) -> bool:
+    """"2. Workshop on ...", "(3) How does ...", "1) WCO tools": a number that numbers a list item
+    counts nothing; the recogniser labels it a cardinal all the same."""
+    if 0 < start and text[start - 1] == "(" and text[end : end + 1] == ")":
+        return True
+    return not text[sentence_start:start].strip(_BULLETS + "(") and bool(_ENUMERATOR_END.match(text, end))
+
+
+def without_enumerators(entities: Sequence[Entity], text: str, sentence_start: int) -> tuple[Entity, ...]:
+    """The entities of a sentence less the list enumerators among its numbers."""
+    return tuple(e for e in entities if not (e[2] == "CARDINAL" and e[1] - e[0] <= 4 and _enumerator(text, sentence_start, e[0], e[1])))
+
+
 def gather(hits: Sequence[Hit], sentences_of: Callable[[Passage], list[StoredSentence]]) -> list[SentenceCandidate]:
     """Every answer sentence of `hits`, each once, in the order of the hits."""
     seen: set[tuple[str, int]] = set()
@@ -70,7 +88,16 @@ def gather(hits: Sequence[Hit], sentences_of: Callable[[Passage], list[StoredSen
             before = span.previous if span.previous is not None else span.start
             found.append(
                 SentenceCandidate(
-                    hit, rank, span.start, span.end, before, following, sentence.vector, sentence.entities, sentence.subjects, sentence.has_verb
+                    hit,
+                    rank,
+                    span.start,
+                    span.end,
+                    before,
+                    following,
+                    sentence.vector,
+                    without_enumerators(sentence.entities, hit.passage.text, span.start),
+                    sentence.subjects,
+                    sentence.has_verb,
                 )
             )
     return found

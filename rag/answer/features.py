@@ -2,7 +2,8 @@
 
 None of them names a word of a particular question; each is a measure any question has:
 meaning (cosine of the question and sentence vectors), how much of the question's terms
-the sentence, its neighbours and its article title hold (weighted by rarity), whether it
+the sentence, its neighbours and its article title hold (weighted by rarity in the corpus,
+and by how few of the retrieved sentences hold each term), whether it
 holds something of the kind asked for, where the passage ranked, whether it reads as
 prose; and for a span, its kind and label, how close it sits to the question's words (in
 the text and in the parse), how much of the question's rarer words its setting holds (a
@@ -38,6 +39,8 @@ SENTENCE_FEATURES = (
     "coverage_title",  # in the article's title
     "coverage_before",  # in the sentence before it alone (an event is often introduced just before its detail)
     "coverage_after",  # in the sentence after it alone
+    "coverage_rare_here",  # share of the question's terms in it, each weighted by how few of the candidates hold it
+    "coverage_rare_here_gap",
     "beside_best",  # the sentence before or after it covers the question best of all candidates
     "novelty",  # share of its own terms, weighted by rarity, that the question does not have
     "pins_sentence",  # share of the names and figures the question pins down, in the sentence
@@ -187,6 +190,10 @@ def sentence_rows(question: Question, candidates: Sequence[SentenceCandidate], q
     asked = set(question.focus) | question.pins
     own_coverage = {(c.passage.doc_id, c.absolute_start): _share(wanted, _terms(c.text)) for c in candidates}
     best_coverage = max(own_coverage.values())
+    own_terms = [_terms(c.text) for c in candidates]
+    holding = {t: sum(t in terms for terms in own_terms) for t in wanted}
+    # a term few candidates hold tells them apart; one none holds weighs most, against every candidate
+    here = {t: math.log(1 + len(candidates) / max(n, 1)) for t, n in holding.items()}
     for candidate in candidates:
         text = candidate.text
         own = _terms(text)
@@ -210,6 +217,8 @@ def sentence_rows(question: Question, candidates: Sequence[SentenceCandidate], q
                 _share(wanted, title),
                 neighbours[0],
                 neighbours[1],
+                _share(here, own) if here else 0.0,
+                0.0,  # coverage_rare_here_gap, filled below
                 float(max(neighbours) >= best_coverage > coverage),
                 _share(weights, own - asked) if weights else 0.0,
                 _share(pins, own) if pins else 1.0,
@@ -239,6 +248,8 @@ def sentence_rows(question: Question, candidates: Sequence[SentenceCandidate], q
     table[:, 0] = cosines
     table[:, 1] = cosines - cosines.max()
     table[:, 3] = np.array(coverages) - max(coverages)
+    rare = SENTENCE_FEATURES.index("coverage_rare_here")
+    table[:, rare + 1] = table[:, rare] - table[:, rare].max()
     return table
 
 
