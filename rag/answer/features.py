@@ -188,15 +188,14 @@ def sentence_rows(question: Question, candidates: Sequence[SentenceCandidate], q
     rows = []
     coverages = []
     asked = set(question.focus) | question.pins
-    own_coverage = {(c.passage.doc_id, c.absolute_start): _share(wanted, _terms(c.text)) for c in candidates}
-    best_coverage = max(own_coverage.values())
     own_terms = [_terms(c.text) for c in candidates]
+    own_coverage = {(c.passage.doc_id, c.absolute_start): _share(wanted, terms) for c, terms in zip(candidates, own_terms)}
+    best_coverage = max(own_coverage.values())
     holding = {t: sum(t in terms for terms in own_terms) for t in wanted}
     # a term few candidates hold tells them apart; one none holds weighs most, against every candidate
     here = {t: math.log(1 + len(candidates) / max(n, 1)) for t, n in holding.items()}
-    for candidate in candidates:
+    for candidate, own in zip(candidates, own_terms):
         text = candidate.text
-        own = _terms(text)
         before = _terms(candidate.passage.text[candidate.context_start : candidate.start])
         after = _terms(candidate.passage.text[candidate.end : candidate.context_end])
         around = before | own | after
@@ -329,9 +328,10 @@ def span_rows(question: Question, doc, spans: Sequence[AnswerSpan], idf: Rarity 
     """One row of SPAN_FEATURES per span of one parsed sentence."""
     asked = set(question.focus) | question.pins
     weights = {t: (idf(t) if idf is not None else 1.0) for t in asked}
-    token_terms = [_terms(t.text) & asked if not t.is_punct else set() for t in doc]
+    token_stems = [_terms(t.text) if not t.is_punct else set() for t in doc]
+    token_terms = [stems & asked for stems in token_stems]
     matched = {t.i for t in doc if token_terms[t.i]}
-    verbs = {t.i for t in doc if not t.is_punct and _terms(t.text) & question.verb_terms}
+    verbs = {t.i for t in doc if token_stems[t.i] & question.verb_terms}
     wants = max(question.label_weights.values(), default=0.0)
     description = float(not question.wants_entity)
     reason = float(question.asks_reason_or_manner)
