@@ -42,7 +42,7 @@ class Settings(BaseModel):
     chunk_overlap_sentences: int = Field(default=1, ge=0, le=5)
     ann: AnnKind = "auto"
     ann_threshold: int = Field(default=100_000, ge=1)  # passages above which "auto" picks HNSW
-    embed_batch_size: int = Field(default=32, ge=1, le=4096)
+    embed_batch_size: int | None = Field(default=None, ge=1, le=4096)  # texts per model run; None: the backend's own (ONNX 1, torch 32)
     mode: RetrievalMode = "hybrid"
     k: int = Field(default=5, ge=1, le=100)
     candidates: int = Field(default=50, ge=5, le=1000)  # per retriever, before fusion

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from tqdm import tqdm
 
 from rag.index.chunking import ChunkerSettings, chunk_document
 from rag.index.passages import Passage
@@ -21,8 +22,8 @@ from rag.index.embedder import Embedder, make_embedder
 from rag.errors import IndexMismatchError, IngestError
 from rag.index.store import FORMAT_VERSION, Manifest, load_index, read_manifest, write_index
 from rag.ingest import Document, load_documents
-from rag.nlp import pipeline
-from rag.index.annotations import SentenceNotes, passage_notes
+from rag.index.annotations import SentenceNotes, new_sentences, passage_notes
+from rag.index.parser_process import ParserProcess
 from rag.index.sentences import SentenceSpan, embed_passages, sentences_of
 from rag.index.sparse import SparseIndex
 
@@ -77,12 +78,59 @@ def _document_record(document: Document) -> dict:
     }
 
 
-def _read_sentences(
-    settings: Settings, passages: list[Passage], spans_of: dict[str, list[SentenceSpan]], cached: dict[str, list[SentenceNotes]]
-) -> list[list[SentenceNotes]]:
-    """spaCy's notes on every answer sentence (loading the pipeline only when one is new)."""
-    nlp = pipeline(settings.spacy_model) if any(p.content_hash not in cached for p in passages) else None
-    return passage_notes(passages, spans_of, nlp, cached=cached)
+def _read_and_embed(
+    documents: list[Document],
+    settings: Settings,
+    chunker: ChunkerSettings,
+    embedder: Embedder,
+    *,
+    cached: dict[str, tuple[np.ndarray, np.ndarray]],
+    cached_spans: dict[str, list[SentenceSpan]],
+    cached_notes: dict[str, list[SentenceNotes]],
+    progress: bool,
+) -> tuple[list[Passage], dict[str, list[SentenceSpan]], np.ndarray, list[np.ndarray], list[list[SentenceNotes]]]:
+    """Every document's passages, their sentences, vectors and spaCy's notes, as a pipeline.
+
+    Issue by issue: while this thread cuts the next issue into passages (pysbd, pure Python),
+    a thread embeds the last one's passages (onnxruntime, which releases the GIL) and a
+    process of its own parses its new sentences (spaCy, whose Python would otherwise wait on
+    this thread's GIL), so both cores work from the first issue on (docs/decisions.md).
+    A sentence is parsed once however many passages or issues print it.
+    """
+    embedder.count_tokens("")  # loads the tokenizers here, before two threads could race to
+    passages: list[Passage] = []
+    spans_of: dict[str, list[SentenceSpan]] = dict(cached_spans)
+    vectors: list[np.ndarray] = []
+    sentence_vectors: list[np.ndarray] = []
+    sent: set[str] = set()  # sentences already given to the parser
+
+    def embed(issue: list[Passage], spans: dict[str, list[SentenceSpan]]) -> tuple[np.ndarray, list[np.ndarray]]:
+        found = embed_passages(issue, spans, embedder, cached=cached)
+        cached.update((p.content_hash, (v, s)) for p, v, s in zip(issue, *found))  # a text printed again is not embedded again
+        return found
+
+    embedding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="embed")
+    parser = ParserProcess(settings.spacy_model)  # started with the first new sentence
+    try:
+        vector_jobs = []
+        for document in documents:  # each worker takes the issues one at a time, in order
+            issue = chunk_document(document, chunker, embedder.count_tokens)
+            spans_of = sentences_of(issue, cached=spans_of)
+            passages.extend(issue)
+            vector_jobs.append(embedding.submit(embed, issue, spans_of))
+            texts = [text for text in new_sentences(issue, spans_of, cached_notes) if text not in sent]
+            sent.update(texts)
+            parser.submit(texts)
+        for job in tqdm(vector_jobs, desc="embedding", unit="issue", disable=not progress or len(vector_jobs) < 2):
+            issue_vectors, issue_sentence_vectors = job.result()
+            vectors.append(issue_vectors)
+            sentence_vectors.extend(issue_sentence_vectors)
+        by_text = parser.results()
+    finally:  # on an error, what is still queued is dropped rather than waited for
+        embedding.shutdown(cancel_futures=True)
+        parser.close()
+    notes = passage_notes(passages, spans_of, by_text, cached=cached_notes)
+    return passages, spans_of, np.concatenate(vectors), sentence_vectors, notes
 
 
 def build_index(
@@ -144,16 +192,10 @@ def build_index(
             report.changed.append(document.doc_id)
     report.removed = sorted(set(old_sources) - {d.doc_id for d in documents})
 
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as parsing:
-        # spaCy reads the sentences while onnxruntime embeds the passages: both release the GIL in
-        # their inner loops, so the two share the cores (measured: 20 s together against 28 s one
-        # after the other).
-        passages = [p for document in documents for p in chunk_document(document, chunker, embedder.count_tokens)]
-        known = set(cached)
-        spans_of = sentences_of(passages, cached=cached_spans)
-        notes = parsing.submit(_read_sentences, settings, passages, spans_of, cached_notes)
-        vectors, sentence_vectors = embed_passages(passages, spans_of, embedder, cached=cached, progress=progress)
-        sentence_notes = notes.result()
+    known = set(cached)
+    passages, spans_of, vectors, sentence_vectors, sentence_notes = _read_and_embed(
+        documents, settings, chunker, embedder, cached=cached, cached_spans=cached_spans, cached_notes=cached_notes, progress=progress
+    )
     report.passages, report.embedded = len(passages), len({p.content_hash for p in passages} - known)
     report.reused = sum(1 for p in passages if p.content_hash in known)
 

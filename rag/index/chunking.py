@@ -82,6 +82,7 @@ def chunk_document(document: Document, settings: ChunkerSettings, count: TokenCo
     passages: list[Passage] = []
     text = document.text
     meta = document.metadata
+    count = _remembered(count)
     for section in document.sections:
         title = section.title
         budget = settings.max_tokens - count(title + "\n")
@@ -113,6 +114,20 @@ def chunk_document(document: Document, settings: ChunkerSettings, count: TokenCo
                 )
             )
     return passages
+
+
+def _remembered(count: TokenCounter) -> TokenCounter:
+    """`count` that answers a text it has seen from memory: packing asks for each growing run of
+    sentences twice, and a one-sentence run is the sentence counted before (half the build's
+    tokenizer calls)."""
+    seen: dict[str, int] = {}
+
+    def remembered(text: str) -> int:
+        if text not in seen:
+            seen[text] = count(text)
+        return seen[text]
+
+    return remembered
 
 
 def _group(
