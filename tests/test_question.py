@@ -60,6 +60,18 @@ def test_which_asks_for_the_head_of_its_noun_phrase_not_the_name_before_it(text,
     assert best_label(question) == "PERSON"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On which dates in June 2018 was the Oceania Customs Organisation Annual Meeting held?",  # the tagger reads "dates" as a verb
+        "On what dates in February 2024 are the meetings scheduled in Brussels?",
+    ],
+)
+def test_which_dates_asks_for_a_date_though_the_tagger_reads_a_verb(text):
+    question = analyse(text)
+    assert question.asked_noun == "date" and best_label(question) in ("DATE", "TIME")
+
+
 def test_which_city_asks_for_a_place_and_pins_the_centre_it_names():
     question = analyse("In which city is RTC Indonesia located?")
     assert question.asked_noun == "city"

@@ -114,6 +114,21 @@ def _asking(doc) -> tuple[str, int | None]:
     return lower, word.i
 
 
+def _retag_noun_after_determiner(doc, index: int | None) -> None:
+    """An asking determiner ("which", "what" tagged WDT) is followed by its noun, yet the small
+    tagger reads a plural that is also a verb as the verb ("On which dates ... was it held?"
+    tagged "dates" VBZ, so the question seemed to ask for no kind at all). Where the word has a
+    noun reading in WordNet and a verb still follows for the clause, it is retagged a noun."""
+    if index is None or doc[index].tag_ != "WDT" or index + 1 >= len(doc):
+        return
+    word = doc[index + 1]
+    if not word.tag_.startswith("VB") or not noun_kinds(word.lower_):
+        return
+    if any(t.pos_ in ("VERB", "AUX") for t in doc[word.i + 1 :]):
+        word.tag_ = "NNS" if word.tag_ == "VBZ" else "NN"
+        word.pos_ = "NOUN"
+
+
 def _noun_asked(doc, asking: str, index: int | None):
     """The token of the noun asked for: "which <noun>", "how many <noun>", "what is the <noun> of",
     or, with no asking word, the head of a search-box query (`_query_noun`)."""
@@ -268,6 +283,7 @@ def analyse(
     if follow_up and not _has_verb(doc):
         own = nlp(previous)  # "What about the 22nd?" asks the earlier question again, of something else
     asking, index = _asking(own)
+    _retag_noun_after_determiner(own, index)
     noun = _noun_asked(own, asking, index)
     verb = _main_verb(own)
     searched = f"{text} ({previous})" if follow_up else text
