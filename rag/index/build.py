@@ -97,7 +97,7 @@ def _read_and_embed(
     this thread's GIL), so both cores work from the first issue on (docs/decisions.md).
     A sentence is parsed once however many passages or issues print it.
     """
-    embedder.count_tokens("")  # loads the tokenizers here, before two threads could race to
+    embedder.count_tokens("")  # loads the tokenizers now, so the embedding thread and this one never both load them
     passages: list[Passage] = []
     spans_of: dict[str, list[SentenceSpan]] = dict(cached_spans)
     vectors: list[np.ndarray] = []

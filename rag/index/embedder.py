@@ -142,10 +142,11 @@ class SentenceTransformerEmbedder(Embedder):
 class OnnxEmbedder(Embedder):
     """The same model as int8 ONNX through onnxruntime, pooled and prompted as its folder says.
 
-    Texts are embedded one per run by default: nothing is padded, so the corpus embeds in
-    10 s against 14 s in batches of 32 of similar length, and a text's vector does not depend
-    on the texts batched with it (dynamic quantisation scales activations per run, which moved
-    a passage's vector by up to 0.02 in cosine between two batchings).
+    Texts are embedded one per run by default: nothing is padded (the corpus is 70,590
+    tokens so, 85,440 in batches of 32 of similar length), it is no slower, and a text's
+    vector does not depend on the texts batched with it (dynamic quantisation scales
+    activations per run, which moved a passage's vector by up to 0.02 in cosine between two
+    batchings).
     """
 
     backend = "onnx-int8"
