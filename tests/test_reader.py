@@ -143,6 +143,15 @@ def test_the_span_whose_setting_holds_the_rarer_question_words_scores_higher():
         assert max(gaps.values()) == 0.0 and gaps["Norikazu Kuramoto"] < 0.0
 
 
+def test_a_name_met_in_every_passage_is_less_rare_than_one_met_once():
+    """The region's head is named in most reports: naming him is the guess any question meets."""
+    sentence = "Mr. Norikazu Kuramoto, Head of ROCB A/P, thanked Mr Harry Mulya, who closed the conference."
+    passages = [f"Mr. Norikazu Kuramoto attended meeting {n}." for n in range(20)] + [sentence]
+    values = span_feature("Who closed the conference?", sentence, "rarity", Rarity(passages))
+    assert 0.0 < values["Norikazu Kuramoto"] < values["Harry Mulya"] <= 1.0
+    assert Rarity(passages).of_span(set()) == 0.0
+
+
 def test_a_year_given_in_figures_is_told_from_a_vague_one():
     digits = span_feature("In what year did the regime start?", "The system started in 2017 and, in the same year, the regime began.", "digits")
     assert digits["2017"] == 1.0 and digits["the same year"] == 0.0
@@ -311,3 +320,16 @@ def test_a_question_word_no_candidate_holds_counts_against_every_candidate(retri
     assert rows[:, share].max() > 0
     assert all(b < a for a, b in zip(rows[:, share], more[:, share]) if a > 0)
     assert rows[:, gap].max() == 0.0 and (rows[:, gap] <= 0).all()
+
+
+@pytest.mark.slow
+def test_a_sentence_naming_a_rarer_person_than_the_usual_ones_scores_a_rarer_kind(retriever, reader):
+    """"closed by Mr Harry Mulya" holds a person met in one report; most sentences about the
+    conference name the ROCB A/P's head, who is met in most."""
+    question = analyse("Who closed RTC Indonesia's February 2022 International Conference on Customs and Tax Cooperation?", catalogue=retriever.catalogue, spacy_model=retriever.settings.spacy_model)
+    hits = retriever.search(question.searched, k=retriever.settings.answer_passages, filters=question.filters).hits
+    candidates, rows = reader.sentence_table(question, hits, retriever.embedder.embed_query(question.searched))
+    rarity = {c.text: float(row[SENTENCE_FEATURES.index("kind_rarity")]) for c, row in zip(candidates, rows)}
+    mulya = [v for text, v in rarity.items() if "Mulya" in text]
+    kuramoto = [v for text, v in rarity.items() if "Kuramoto" in text and "Mulya" not in text]
+    assert mulya and kuramoto and max(mulya) > max(kuramoto)

@@ -47,6 +47,7 @@ SENTENCE_FEATURES = (
     "pins_around",  # ... in the sentence, its neighbours or the title
     "kind_fit",  # best fit of an entity the question does not name to the kind asked for
     "kind_count",  # log of how many such entities fit well
+    "kind_rarity",  # best fit times rarity of such an entity: a specific name, not one met everywhere
     "kind_window",  # share of the question's terms, by rarity, within a few words of such an entity
     "kind_missing",  # the question wants an entity and the sentence has none of that kind
     "wants_entity",  # how surely the question asks for an entity
@@ -81,6 +82,7 @@ SPAN_FEATURES = (
     "subject_role",
     "length",  # log of its words
     "capitals",  # share of its words that are capitalised
+    "rarity",  # how few passages hold its rarest term (a name met everywhere is the default guess)
     "starts_adposition",  # "by ...", "through ...", "due to ..."
     "starts_marker",  # "to ...", "because ...", "so that ..."
     "expands_pin",  # next to a bracketed name the question gives, or bracketed after one ("... Office (RILO)")
@@ -111,7 +113,9 @@ ANSWER_FEATURES = (
     "span_label_fit",  # how well the short answer's entity label fits the kind asked for
     "span_tree",  # 1 / (1 + parse steps from the short answer to the nearest question term)
     "span_in_question",  # share of the short answer's terms the question already has
+    "span_rarity",  # how few passages hold the short answer's rarest term
     "kind_missing",  # the question wants an entity and the best sentence has none of that kind
+    "kind_rarity",  # ... how specific the best-fitting one it has is
     "wants_entity",
     "cosine",  # the best sentence's cosine with the question
     "dense",  # its passage's cosine with the question
@@ -122,8 +126,8 @@ ANSWER_FEATURES = (
 )
 MARGIN_CAP = 5.0
 SPAN_FLOOR = -10.0
-_FROM_SENTENCE = ("kind_missing", "wants_entity", "cosine", "dense", "coverage_context", "pins_around", "verb_match", "noun_match")
-_FROM_SPAN = {"span_label_fit": "label_fit", "span_tree": "tree", "span_in_question": "in_question"}
+_FROM_SENTENCE = ("kind_missing", "kind_rarity", "wants_entity", "cosine", "dense", "coverage_context", "pins_around", "verb_match", "noun_match")
+_FROM_SPAN = {"span_label_fit": "label_fit", "span_tree": "tree", "span_in_question": "in_question", "span_rarity": "rarity"}
 _SENTENCE_COLUMNS = {name: SENTENCE_FEATURES.index(name) for name in _FROM_SENTENCE}
 _SPAN_COLUMNS = {name: SPAN_FEATURES.index(of) for name, of in _FROM_SPAN.items()}
 
@@ -160,7 +164,17 @@ class Rarity:
         self._idf = {term: math.log(1 + self._total / count) for term, count in frequency.items()}
 
     def __call__(self, term: str) -> float:
-        return self._idf.get(term, math.log(1 + self._total))
+        return self._idf.get(term, self.ceiling)
+
+    @property
+    def ceiling(self) -> float:
+        """The rarity of a term in no passage (or in one)."""
+        return math.log(1 + self._total)
+
+    def of_span(self, terms: set[str]) -> float:
+        """0..1, how rare a span's rarest term is: a name in every other passage (the ROCB A/P, its
+        head) is the guess any question about the region meets; one in two passages is specific."""
+        return max((self(t) for t in terms), default=0.0) / self.ceiling
 
 
 def _new_entities(question: Question, text: str, entities, offset: int) -> list[tuple[str, str]]:
@@ -200,8 +214,10 @@ def sentence_rows(question: Question, candidates: Sequence[SentenceCandidate], q
         after = _terms(candidate.passage.text[candidate.end : candidate.context_end])
         around = before | own | after
         title = _terms(candidate.passage.title)
-        fits = [question.label_weights.get(label, 0.0) for _t, label in _new_entities(question, candidate.passage.text, candidate.entities, 0)]
+        new = _new_entities(question, candidate.passage.text, candidate.entities, 0)
+        fits = [question.label_weights.get(label, 0.0) for _t, label in new]
         fit = max(fits, default=0.0)
+        specific = max((f * idf.of_span(_terms(surface)) for f, (surface, _l) in zip(fits, new)), default=0.0)
         coverage = own_coverage[(candidate.passage.doc_id, candidate.absolute_start)]
         coverages.append(coverage)
         neighbours = [_share(wanted, before), _share(wanted, after)]
@@ -224,6 +240,7 @@ def sentence_rows(question: Question, candidates: Sequence[SentenceCandidate], q
                 _share(pins, around | title) if pins else 1.0,
                 fit,
                 math.log1p(sum(f >= 0.5 for f in fits)),
+                specific,
                 _window(question, candidate, wanted),
                 wants * (1.0 - fit),
                 wants,
@@ -375,6 +392,7 @@ def span_rows(question: Question, doc, spans: Sequence[AnswerSpan], idf: Rarity 
                 float(doc[span.root].dep_ in ("nsubj", "nsubjpass")),
                 math.log1p(len(tokens)),
                 sum(w.text[0].isupper() for w in words) / len(words) if words else 0.0,
+                idf.of_span(terms) if idf is not None else 0.0,
                 adposition,
                 marker,
                 _expands_pin(text, span, question.pins),
