@@ -334,7 +334,7 @@ def by_group(rows: Sequence[dict], key: str) -> dict[str, dict]:
     return {name: summarise_outcomes(group) for name, group in sorted(groups.items())}
 
 
-TRAINING_SETS = ("questions.jsonl", "heldout.jsonl", "dev.jsonl", "styles.jsonl", "off_topic.jsonl", "blind.jsonl")  # every set the project has
+TRAINING_SETS = ("questions.jsonl", "heldout.jsonl", "dev.jsonl", "styles.jsonl", "off_topic.jsonl", "blind.jsonl", "drafted.jsonl")  # every set the project has
 
 
 def load_training_questions(paths: Sequence | None = None) -> list[tuple[str, Question]]:

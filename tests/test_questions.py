@@ -12,6 +12,7 @@ HELDOUT = DEFAULT_QUESTIONS.with_name("heldout.jsonl")
 DEV = DEFAULT_QUESTIONS.with_name("dev.jsonl")
 STYLES = DEFAULT_QUESTIONS.with_name("styles.jsonl")
 BLIND = DEFAULT_QUESTIONS.with_name("blind.jsonl")
+DRAFTED = DEFAULT_QUESTIONS.with_name("drafted.jsonl")
 
 ISSUES = {
     "CTI News Vol. 17": "cti-news-vol17-2020-06.txt",
@@ -37,7 +38,7 @@ def test_the_set_is_large_varied_and_covers_every_issue():
     assert set(per_issue) == set(ISSUES) and min(per_issue.values()) >= 12
 
 
-@pytest.mark.parametrize("path", [DEFAULT_QUESTIONS, HELDOUT, DEV, STYLES, BLIND], ids=["questions", "heldout", "dev", "styles", "blind"])
+@pytest.mark.parametrize("path", [DEFAULT_QUESTIONS, HELDOUT, DEV, STYLES, BLIND, DRAFTED], ids=["questions", "heldout", "dev", "styles", "blind", "drafted"])
 def test_evidence_is_in_the_corpus_and_answers_are_in_their_evidence(path):
     texts = {label: corpus_text(name) for label, name in ISSUES.items()}
     for q in load_questions(path):
@@ -90,6 +91,17 @@ def test_the_blind_set_is_mostly_near_misses_about_every_issue():
     assert len(questions) >= 80 and len(near) >= 45 and all(q.type == "unanswerable" and q.issue in ISSUES for q in near)
     assert {q.issue for q in near} == set(ISSUES)
     assert {"terse", "why_how", "issue_time", "table_caption"} <= {q.style for q in questions}
+
+
+def test_the_drafted_set_asks_every_issue_in_every_style():
+    """Drafted from the text alone, one drafter to an issue or two; a question nearly the same as one
+    already in the project was left out."""
+    questions = load_questions(DRAFTED)
+    assert len(questions) >= 100 and {q.issue for q in questions} == set(ISSUES)
+    styles = Counter(q.style for q in questions)
+    assert {"terse", "why_how", "issue_time", "table_caption", "full", "near_miss"} <= set(styles) and min(styles.values()) >= 8
+    assert all(q.type == "unanswerable" for q in questions if q.style == "near_miss")
+    assert all(q.question == q.question.lower() and not q.question.rstrip().endswith(".") for q in questions if q.style == "terse")
 
 
 def test_question_ids_are_unique_across_every_set():
