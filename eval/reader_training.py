@@ -368,6 +368,7 @@ FEATURE_GROUPS = {
     "prose, verb, subject, question mark, length": ("prose", "has_verb", "focus_subject", "asks", "length"),
     "answer model: the sentence and span scores": ("sentence_logit", "sentence_margin", "span_logit", "span_tree", "span_in_question"),
     "span's setting (question words near it, the noun it counts, figures)": ("local_words", "local_words_gap", "local_tree", "local_tree_gap", "counts_noun", "digits"),
+    "how rare the answer is in the corpus": ("kind_rarity", "rarity", "span_rarity"),
 }
 
 
