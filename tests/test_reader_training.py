@@ -189,3 +189,13 @@ def test_an_answer_model_fitted_on_one_kind_of_question_knows_only_the_base_rate
     table = [AnswerExample(_table_example(n, True, ISSUES[0]), row, True) for n, row in enumerate(rows)]
     probabilities = _fit_answer_model(table).probability(rows)
     assert np.allclose(probabilities, probabilities[0]) and probabilities[0] > 0.9
+
+
+def test_every_ablated_feature_is_one_the_models_read():
+    """A misspelt name would leave its group in the models and report an ablation that dropped nothing."""
+    from eval.reader_training import FEATURE_GROUPS
+    from rag.answer.features import ANSWER_FEATURES, SENTENCE_FEATURES, SPAN_FEATURES
+
+    known = set(SENTENCE_FEATURES) | set(SPAN_FEATURES) | set(ANSWER_FEATURES)
+    for name, group in FEATURE_GROUPS.items():
+        assert group and set(group) <= known, (name, set(group) - known)

@@ -3,18 +3,19 @@
 None of them names a word of a particular question; each is a measure any question has:
 meaning (cosine of the question and sentence vectors), how much of the question's terms
 the sentence, its neighbours and its article title hold (weighted by rarity in the corpus,
-and by how few of the retrieved sentences hold each term), whether it
-holds something of the kind asked for, where the passage ranked, whether it reads as
-prose; and for a span, its kind and label, how close it sits to the question's words (in
-the text and in the parse), how much of the question's rarer words its setting holds (a
-few words or parse steps around it: which of two figures in one sentence is the one
-asked for), whether it counts the noun asked for or holds a figure, and whether it only
-repeats the question. The learned scorer
-(`rag/answer/scorer.py`) weighs them; its file lists these names, so a model fitted on
-other features is refused.
+and by how few of the retrieved sentences hold each term), whether it holds something of
+the kind asked for (and how rare in the corpus that thing is), where the passage ranked,
+whether it reads as prose; and for a span, its kind and label, how rare its rarest word is
+in the corpus (a name met in most reports is the default guess), how close it sits to the
+question's words (in the text and in the parse), how much of the question's rarer words
+its setting holds (a few words or parse steps around it: which of two figures in one
+sentence is the one asked for), whether it counts the noun asked for or holds a figure,
+and whether it only repeats the question. The learned scorer (`rag/answer/scorer.py`)
+weighs them; its file lists these names, so a model fitted on other features is refused.
 
-    table = SentenceFeatures(idf)
-    rows = table.rows(question, candidates, question_vector)   # one row per candidate, SENTENCE_FEATURES order
+    rarity = Rarity(passage_texts)
+    rows = sentence_rows(question, candidates, question_vector, rarity)   # one row per candidate, SENTENCE_FEATURES order
+    table = span_rows(question, doc, spans, rarity)                       # one row per span of a parsed sentence
 """
 
 from __future__ import annotations
@@ -172,8 +173,8 @@ class Rarity:
         return math.log(1 + self._total)
 
     def of_span(self, terms: set[str]) -> float:
-        """0..1, how rare a span's rarest term is: a name in every other passage (the ROCB A/P, its
-        head) is the guess any question about the region meets; one in two passages is specific."""
+        """0..1, how rare a span's rarest term is: a name met in many passages (the ROCB A/P, its
+        head) is the guess any question about the region meets; one met in one or two is specific."""
         return max((self(t) for t in terms), default=0.0) / self.ceiling
 
 
