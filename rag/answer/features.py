@@ -178,15 +178,14 @@ class Rarity:
         return max((self(t) for t in terms), default=0.0) / self.ceiling
 
 
-def _new_entities(question: Question, text: str, entities, offset: int) -> list[tuple[str, str]]:
-    """(text, label) of the entities a text holds that the question does not already name."""
+def _new_entities(question: Question, text: str, entities, offset: int) -> list[tuple[str, set[str]]]:
+    """(label, terms) of the entities a text holds that the question does not already name."""
     asked = set(question.focus) | question.pins
     found = []
     for start, end, label in entities:
-        surface = text[start - offset : end - offset]
-        terms = _terms(surface)
+        terms = _terms(text[start - offset : end - offset])
         if not terms or terms - asked:
-            found.append((surface, label))
+            found.append((label, terms))
     return found
 
 
@@ -216,9 +215,9 @@ def sentence_rows(question: Question, candidates: Sequence[SentenceCandidate], q
         around = before | own | after
         title = _terms(candidate.passage.title)
         new = _new_entities(question, candidate.passage.text, candidate.entities, 0)
-        fits = [question.label_weights.get(label, 0.0) for _t, label in new]
+        fits = [question.label_weights.get(label, 0.0) for label, _ in new]
         fit = max(fits, default=0.0)
-        specific = max((f * idf.of_span(_terms(surface)) for f, (surface, _l) in zip(fits, new)), default=0.0)
+        specific = max((f * idf.of_span(terms) for f, (_label, terms) in zip(fits, new)), default=0.0)
         coverage = own_coverage[(candidate.passage.doc_id, candidate.absolute_start)]
         coverages.append(coverage)
         neighbours = [_share(wanted, before), _share(wanted, after)]
