@@ -1,20 +1,21 @@
 """The reader's features: general signals of how well a sentence, and a span of it, answer a question.
 
 None of them names a word of a particular question; each is a measure any question has:
-meaning (cosine of the question and sentence vectors), how much of the question's terms
-the sentence, its neighbours and its article title hold (weighted by rarity in the corpus,
-and by how few of the retrieved sentences hold each term), whether it holds something of
-the kind asked for (and how rare in the corpus that thing is), where the passage ranked,
-whether it reads as prose; and for a span, its kind and label, how rare its rarest word is
-in the corpus (a name met in most reports is the default guess), how close it sits to the
-question's words (in the text and in the parse), how much of the question's rarer words
-its setting holds (a few words or parse steps around it: which of two figures in one
-sentence is the one asked for), whether it counts the noun asked for or holds a figure,
-and whether it only repeats the question. The learned scorer (`rag/answer/scorer.py`)
-weighs them; its file lists these names, so a model fitted on other features is refused.
+meaning (cosine of the question and sentence vectors, plain and after the learned question
+adapter), how much of the question's terms the sentence, its neighbours and its article
+title hold (weighted by rarity in the corpus, and by how few of the retrieved sentences
+hold each term), whether it holds something of the kind asked for (and how rare in the
+corpus that thing is), where the passage ranked, whether it reads as prose; and for a
+span, its kind and label, how rare its rarest word is in the corpus (a name met in most
+reports is the default guess), how close it sits to the question's words (in the text and
+in the parse), how much of the question's rarer words its setting holds (a few words or
+parse steps around it: which of two figures in one sentence is the one asked for), whether
+it counts the noun asked for or holds a figure, and whether it only repeats the question.
+The learned scorer (`rag/answer/scorer.py`) weighs them; its file lists these names, so a
+model fitted on other features is refused.
 
     rarity = Rarity(passage_texts)
-    rows = sentence_rows(question, candidates, question_vector, rarity)   # one row per candidate, SENTENCE_FEATURES order
+    rows = sentence_rows(question, candidates, question_vector, rarity, adapted)  # one row per candidate, SENTENCE_FEATURES order
     table = span_rows(question, doc, spans, rarity)                       # one row per span of a parsed sentence
 """
 
@@ -34,6 +35,8 @@ from rag.terms import content_terms
 SENTENCE_FEATURES = (
     "cosine",
     "cosine_gap",  # below the best candidate's cosine
+    "adapted_cosine",  # cosine with the question's vector moved by the learned adapter (`adapter.py`)
+    "adapted_cosine_gap",
     "coverage",  # share of the question's terms, weighted by rarity, in the sentence
     "coverage_gap",
     "coverage_context",  # in the sentence with the ones before and after it
@@ -189,8 +192,22 @@ def _new_entities(question: Question, text: str, entities, offset: int) -> list[
     return found
 
 
-def sentence_rows(question: Question, candidates: Sequence[SentenceCandidate], question_vector: np.ndarray, idf: Rarity) -> np.ndarray:
-    """One row of SENTENCE_FEATURES per candidate."""
+ADAPTED = SENTENCE_FEATURES.index("adapted_cosine")
+
+
+def adapted_columns(candidates: Sequence[SentenceCandidate], adapted_vector: np.ndarray) -> np.ndarray:
+    """The adapted_cosine and adapted_cosine_gap columns: set apart, because training refills
+    them for each fold's adapter without describing the candidates again."""
+    if not candidates:
+        return np.zeros((0, 2), np.float32)
+    cosines = np.array([float(c.vector @ adapted_vector) for c in candidates])
+    return np.stack([cosines, cosines - cosines.max()], axis=1).astype(np.float32)
+
+
+def sentence_rows(
+    question: Question, candidates: Sequence[SentenceCandidate], question_vector: np.ndarray, idf: Rarity, adapted_vector: np.ndarray | None = None
+) -> np.ndarray:
+    """One row of SENTENCE_FEATURES per candidate (`adapted_vector`: the question's vector after the adapter; none, the plain one)."""
     if not candidates:
         return np.zeros((0, len(SENTENCE_FEATURES)), np.float32)
     wanted = {t: idf(t) for t in question.focus}
@@ -225,6 +242,8 @@ def sentence_rows(question: Question, candidates: Sequence[SentenceCandidate], q
         rows.append(
             [
                 0.0,  # cosine, filled below
+                0.0,
+                0.0,  # adapted cosine, filled below
                 0.0,
                 coverage,
                 0.0,
@@ -263,6 +282,7 @@ def sentence_rows(question: Question, candidates: Sequence[SentenceCandidate], q
     table = np.array(rows, dtype=np.float32)
     table[:, 0] = cosines
     table[:, 1] = cosines - cosines.max()
+    table[:, ADAPTED : ADAPTED + 2] = adapted_columns(candidates, question_vector if adapted_vector is None else adapted_vector)
     table[:, 3] = np.array(coverages) - max(coverages)
     rare = SENTENCE_FEATURES.index("coverage_rare_here")
     table[:, rare + 1] = table[:, rare] - table[:, rare].max()

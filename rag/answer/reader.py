@@ -94,7 +94,7 @@ class Reader:
     def sentence_table(self, question: Question, hits: Sequence[Hit], question_vector: np.ndarray) -> tuple[list[SentenceCandidate], np.ndarray]:
         """The candidate sentences and their feature rows."""
         candidates = without_orders(gather(hits, self.sentences_of))
-        return candidates, sentence_rows(question, candidates, question_vector, self.rarity)
+        return candidates, sentence_rows(question, candidates, question_vector, self.rarity, self.model.adapter.adapt(question_vector))
 
     def parse(self, text: str):
         """The sentence's parse, kept for the next question that meets it."""

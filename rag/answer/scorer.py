@@ -24,11 +24,12 @@ from pathlib import Path
 
 import numpy as np
 
+from rag.answer.adapter import QuestionAdapter
 from rag.answer.features import ANSWER_FEATURES, SENTENCE_FEATURES, SPAN_FEATURES
 from rag.errors import ConfigError
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
-FORMAT = 2  # 2: the answer model decides abstention
+FORMAT = 3  # 2: the answer model decides abstention; 3: with the question adapter
 
 
 @dataclass(frozen=True)
@@ -91,6 +92,7 @@ class ReaderModel:
     trained_on: dict  # question files and counts, for the record
     companion_ratio: float = 1.01  # a second sentence of the best one's passage at this share of its probability is quoted too
     companion_penalty: float = 0.0  # what a short answer from that second sentence must beat the best sentence's by
+    adapter: QuestionAdapter = QuestionAdapter()  # moves the question's vector for the adapted cosine (identity until fitted)
 
     @classmethod
     def untrained(cls) -> ReaderModel:
@@ -109,18 +111,28 @@ class ReaderModel:
             raise ConfigError(f"The reader model {path} is not valid JSON ({exc}); refit it with `rag eval train`.") from exc
         if data.get("format") != FORMAT:
             raise ConfigError(f"The reader model {path} has format {data.get('format')}, not {FORMAT}; refit it with `rag eval train`.")
+        sentence = LinearModel.from_dict(data["sentence"], SENTENCE_FEATURES, path)
+        span = LinearModel.from_dict(data["span"], SPAN_FEATURES, path)
+        answer = LinearModel.from_dict(data["answer"], ANSWER_FEATURES, path)
+        adapter = QuestionAdapter.load(path.with_name(data["adapter"])) if data.get("adapter") else QuestionAdapter()
         return cls(
-            LinearModel.from_dict(data["sentence"], SENTENCE_FEATURES, path),
-            LinearModel.from_dict(data["span"], SPAN_FEATURES, path),
-            LinearModel.from_dict(data["answer"], ANSWER_FEATURES, path),
+            sentence,
+            span,
+            answer,
             float(data["threshold"]),
             data.get("trained_on", {}),
             float(data["companion_ratio"]),
             float(data["companion_penalty"]),
+            adapter,
         )
 
     def save(self, path: Path | None = None) -> Path:
+        """The JSON file, and the adapter's matrix beside it (its name recorded in the JSON)."""
         path = path or MODEL_FILE
+        adapter_name = None
+        if self.adapter.matrix is not None:
+            adapter_name = path.with_suffix(".adapter.npy").name
+            self.adapter.save(path.with_name(adapter_name))
         data = {
             "format": FORMAT,
             "note": "Fitted by `rag eval train`; scored by `rag eval cv` (leave-one-issue-out). Weights apply to standardised features.",
@@ -128,6 +140,7 @@ class ReaderModel:
             "companion_ratio": round(self.companion_ratio, 4),
             "companion_penalty": round(self.companion_penalty, 4),
             "trained_on": self.trained_on,
+            "adapter": adapter_name,
             "sentence": self.sentence.to_dict(),
             "span": self.span.to_dict(),
             "answer": self.answer.to_dict(),
