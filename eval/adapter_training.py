@@ -1,14 +1,16 @@
-"""Fit the question adapter (`rag/answer/adapter.py`) on labelled questions.
+"""Fit the question adapters (`rag/answer/adapter.py`) on labelled questions.
 
-For each answerable question with both answering and other candidate sentences, the loss
-is the softmax cross-entropy of its answering sentences among all its candidates, scored by
-the dot product of each candidate's stored unit vector with q + W q (times a learned
-temperature; the length of q + W q is the same for all of one question's candidates);
-an L2 penalty keeps W small, so the adapter bends the embedding model's space rather than
-replacing it. Full-batch Adam over a padded tensor: a few seconds on two cores for a
-thousand questions. The figures that chose the penalty are in docs/decisions.md.
+A group is one question's candidates: for the sentence adapter, its candidate sentences;
+for the span adapter, the spans of one of its answering sentences. For each group with both
+answering and other candidates, the loss is the softmax cross-entropy of its answering
+candidates among all, scored by the dot product of each candidate's unit vector with q + W q
+(times a learned temperature; the length of q + W q is the same for all of one group's
+candidates); an L2 penalty keeps W small, so the adapter bends the embedding model's space
+rather than replacing it. Full-batch Adam over a padded tensor: about ten seconds on two
+cores for a thousand questions. The figures that chose the penalty are in docs/decisions.md.
 
-    adapter = fit_adapter(examples)        # examples from eval.reader_training.collect
+    adapter = fit_adapter(examples)        # the sentence adapter; examples from eval.reader_training.collect
+    span_adapter = fit_adapter_on(groups)  # any groups, e.g. eval.reader_training.span_groups
 """
 
 from __future__ import annotations
@@ -25,34 +27,42 @@ LEARNING_RATE = 1e-2
 TEMPERATURE = 20.0  # starting scale of the cosines in the softmax (learned from there)
 
 
-def _usable(examples: Sequence) -> list:
-    """Questions that tell an answering sentence from the others."""
+Group = tuple[np.ndarray, np.ndarray, np.ndarray]  # question vector, candidate vectors (rows), which candidates answer
+
+
+def sentence_groups(examples: Sequence) -> list[Group]:
+    """Each answerable question's candidate sentences, where it tells an answering one from the others
+    (a sentence holding the gold but not the evidence, label -1, counts as another)."""
     return [
-        e
+        (e.question_vector, np.stack([c.vector for c in e.candidates]), e.labels == 1)
         for e in examples
         if e.question.answerable and e.question_vector is not None and len(e.candidates) and (e.labels == 1).any() and (e.labels == 0).any()
     ]
 
 
 def fit_adapter(examples: Sequence) -> QuestionAdapter:
-    """W fitted on `examples`; the identity where none of them can teach it anything."""
+    """The sentence adapter fitted on `examples`; the identity where none of them can teach it anything."""
+    return fit_adapter_on(sentence_groups(examples))
+
+
+def fit_adapter_on(groups: Sequence[Group]) -> QuestionAdapter:
+    """W fitted so each group's answering candidates are the most similar to its moved question."""
     import torch
 
-    usable = _usable(examples)
-    if not usable:
+    groups = [g for g in groups if len(g[1]) and g[2].any() and not g[2].all()]
+    if not groups:
         return QuestionAdapter()
-    width = max(len(e.candidates) for e in usable)
-    size = len(usable[0].question_vector)
-    vectors = np.zeros((len(usable), width, size), np.float32)
-    present = np.zeros((len(usable), width), bool)
-    answering = np.zeros((len(usable), width), bool)
-    for i, example in enumerate(usable):
-        n = len(example.candidates)
-        vectors[i, :n] = np.stack([c.vector for c in example.candidates])
-        present[i, :n] = True
-        answering[i, :n] = example.labels == 1  # a sentence holding the gold but not the evidence (-1) counts as another
-    questions = torch.tensor(np.stack([e.question_vector for e in usable]).astype(np.float32))
-    candidates, present_t, answering_t = torch.tensor(vectors), torch.tensor(present), torch.tensor(answering)
+    width = max(len(g[1]) for g in groups)
+    size = len(groups[0][0])
+    vectors = np.zeros((len(groups), width, size), np.float32)
+    present = np.zeros((len(groups), width), bool)
+    answering = np.zeros((len(groups), width), bool)
+    for i, (_question, candidates, right) in enumerate(groups):
+        vectors[i, : len(candidates)] = candidates
+        present[i, : len(candidates)] = True
+        answering[i, : len(candidates)] = right
+    questions = torch.tensor(np.stack([g[0] for g in groups]).astype(np.float32))
+    candidates_t, present_t, answering_t = torch.tensor(vectors), torch.tensor(present), torch.tensor(answering)
     matrix = torch.zeros(size, size, requires_grad=True)
     log_temperature = torch.tensor(float(np.log(TEMPERATURE)), requires_grad=True)
     optimiser = torch.optim.Adam([matrix, log_temperature], lr=LEARNING_RATE)
@@ -60,7 +70,7 @@ def fit_adapter(examples: Sequence) -> QuestionAdapter:
     for _ in range(EPOCHS):
         optimiser.zero_grad()
         moved = questions + questions @ matrix.T
-        scores = torch.exp(log_temperature) * torch.einsum("bnd,bd->bn", candidates, moved)
+        scores = torch.exp(log_temperature) * torch.einsum("bnd,bd->bn", candidates_t, moved)
         everything = torch.logsumexp(torch.where(present_t, scores, floor), dim=1)
         right = torch.logsumexp(torch.where(answering_t, scores, floor), dim=1)
         loss = (everything - right).mean() + PENALTY * (matrix**2).sum()

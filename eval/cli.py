@@ -83,7 +83,6 @@ READER_FIGURES = ("answer_contains_gold", "short_answer_f1", "citation_precision
 
 
 def _reader_setup(index_dir: Path | None, k: int | None):
-    from rag.answer.features import Rarity
     from rag.answer.reader import Reader
     from rag.answer.scorer import ReaderModel
     from rag.config import load_settings
@@ -91,12 +90,7 @@ def _reader_setup(index_dir: Path | None, k: int | None):
 
     settings = load_settings(overrides={"index_dir": index_dir})
     retriever = Retriever.open(settings=settings)
-    reader = Reader(
-        sentences_of=retriever.sentences,
-        rarity=Rarity([p.text for p in retriever.passages]),
-        model=ReaderModel.untrained(),
-        spacy_model=settings.spacy_model,
-    )
+    reader = Reader.over(retriever, ReaderModel.untrained(), spacy_model=settings.spacy_model)
     return retriever, reader, k or settings.answer_passages
 
 

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from tqdm import tqdm
 
-from eval.adapter_training import fit_adapter
+from eval.adapter_training import Group, fit_adapter, fit_adapter_on
 from eval.answer_metrics import contains_gold, supports, token_f1
 from eval.matching import share_in_order
 from eval.questions import Question
@@ -64,6 +64,7 @@ class Example:
     excluded_from: frozenset[str]  # folds whose training must not see it
     spans: dict[int, tuple[list[AnswerSpan], np.ndarray]] = field(default_factory=dict)  # candidate index -> spans, rows
     question_vector: np.ndarray | None = None  # the embedded question, before any adapter
+    span_adapter: QuestionAdapter | None = None  # the span adapter its span rows are read with (None: the reader's)
 
 
 def sentence_labels(question: Question, candidates: Sequence[SentenceCandidate]) -> np.ndarray:
@@ -109,34 +110,54 @@ def collect(questions: Sequence[Question], retriever: Retriever, reader: Reader,
     return examples
 
 
-def with_adapter(examples: Sequence[Example], adapter: QuestionAdapter) -> list[Example]:
-    """The examples with their adapted-cosine columns refilled for `adapter` (the parsed spans are shared)."""
+def with_adapter(examples: Sequence[Example], adapter: QuestionAdapter, span_adapter: QuestionAdapter) -> list[Example]:
+    """The examples with their adapted-cosine columns refilled for `adapter`, and their span rows to
+    be read with `span_adapter` (the parses and span vectors stay in the reader's caches)."""
     refilled = []
     for example in examples:
         rows = example.rows.copy()
         if example.question_vector is not None and len(example.candidates):
             rows[:, ADAPTED : ADAPTED + 2] = adapted_columns(example.candidates, adapter.adapt(example.question_vector))
-        refilled.append(dataclasses.replace(example, rows=rows))
+        refilled.append(dataclasses.replace(example, rows=rows, span_adapter=span_adapter, spans={}))
     return refilled
 
 
-def adapted_out_of_fold(examples: Sequence[Example]) -> list[Example]:
-    """Each example's adapted cosines from an adapter fitted without its issue, so the models fitted
-    on them weigh the adapted cosine as it scores on unseen questions (fitted in-fold, it overfits and
-    is trusted too much: top-1 sentence 0.610 against 0.690 cross-fitted, 1,028 questions)."""
+def span_groups(examples: Sequence[Example], reader: Reader) -> list[Group]:
+    """The spans of each answering sentence, with which are the short answer: what the span adapter learns from."""
+    groups = []
+    for example in examples:
+        if example.question_vector is None or not example.question.answerable:
+            continue
+        for index in np.flatnonzero(example.labels == 1):
+            spans, _rows = _spans(example, int(index), reader)
+            vectors = reader.span_vectors(example.candidates[int(index)], spans)
+            if vectors is not None:
+                groups.append((example.question_vector, vectors, span_labels(example.question, spans) == 1))
+    return groups
+
+
+def fit_adapters(examples: Sequence[Example], reader: Reader) -> tuple[QuestionAdapter, QuestionAdapter]:
+    """The sentence and span adapters fitted on `examples`."""
+    return fit_adapter(examples), fit_adapter_on(span_groups(examples, reader))
+
+
+def adapted_out_of_fold(examples: Sequence[Example], reader: Reader) -> list[Example]:
+    """Each example's adapted cosines from adapters fitted without its issue, so the models fitted
+    on them weigh the adapted cosines as they score on unseen questions (fitted in-fold, the sentence
+    adapter overfits and is trusted too much: top-1 sentence 0.610 against 0.690 cross-fitted, 1,028 questions)."""
     folds = sorted({e.fold for e in examples})
     if len(folds) < 2:
-        return with_adapter(examples, fit_adapter(examples))
+        return with_adapter(examples, *fit_adapters(examples, reader))
     refilled = []
     for fold in folds:
-        adapter = fit_adapter([e for e in examples if fold not in e.excluded_from])
-        refilled += with_adapter([e for e in examples if e.fold == fold], adapter)
+        adapters = fit_adapters([e for e in examples if fold not in e.excluded_from], reader)
+        refilled += with_adapter([e for e in examples if e.fold == fold], *adapters)
     return refilled
 
 
 def _spans(example: Example, index: int, reader: Reader) -> tuple[list[AnswerSpan], np.ndarray]:
     if index not in example.spans:
-        example.spans[index] = reader.span_table(example.asked, example.candidates[index])
+        example.spans[index] = reader.span_table(example.asked, example.candidates[index], example.question_vector, example.span_adapter)
     return example.spans[index]
 
 
@@ -246,7 +267,7 @@ def _answer_table(paired, reader: Reader, ratio: float, penalty: float) -> list[
     table = []
     for example, sentence, span in paired:
         deciding = reader.with_model(ReaderModel(sentence, span, blank, 0.0, {}, ratio, penalty))
-        assessed = deciding.assess(example.asked, example.candidates, example.rows)
+        assessed = deciding.assess(example.asked, example.candidates, example.rows, example.question_vector, example.span_adapter)
         if assessed is None:
             table.append(AnswerExample(example, None, False))
             continue
@@ -292,7 +313,7 @@ def choose_decisions(examples: Sequence[Example], reader: Reader, columns=None, 
 
     def outcomes(ratio: float, penalty: float) -> list[dict]:
         return [
-            outcome(e, reader.with_model(ReaderModel(m, s, blank, 0.0, {}, ratio, penalty)).decide(e.asked, e.candidates, e.rows))
+            outcome(e, reader.with_model(ReaderModel(m, s, blank, 0.0, {}, ratio, penalty)).decide(e.asked, e.candidates, e.rows, e.question_vector, e.span_adapter))
             for e, m, s in paired
         ]
 
@@ -311,14 +332,14 @@ def fit(
     answer_columns: Sequence[int] | None = None,
     sets: Sequence[str] = (),
 ) -> ReaderModel:
-    """The adapter, the three models and the decisions around them, fitted on `examples` (from the question files `sets`)."""
-    adapter = fit_adapter(examples)
-    examples = adapted_out_of_fold(examples)
+    """The adapters, the three models and the decisions around them, fitted on `examples` (from the question files `sets`)."""
+    adapter, span_adapter = fit_adapters(examples, reader)
+    examples = adapted_out_of_fold(examples, reader)
     sentence = fit_sentence_model(examples, columns)
     span = fit_span_model(examples, reader, span_columns)
     decisions = choose_decisions(examples, reader, columns, span_columns, answer_columns)
     record = {"questions": len(examples), "answerable": sum(e.question.answerable for e in examples), "sets": sorted(set(sets))}
-    return ReaderModel(sentence, span, decisions.answer, decisions.threshold, record, decisions.companion_ratio, decisions.companion_penalty, adapter)
+    return ReaderModel(sentence, span, decisions.answer, decisions.threshold, record, decisions.companion_ratio, decisions.companion_penalty, adapter, span_adapter)
 
 
 def cross_validate(
@@ -337,8 +358,8 @@ def cross_validate(
         training = [e for e in examples if fold not in e.excluded_from]
         model = fit(training, reader, columns=columns, span_columns=span_columns, answer_columns=answer_columns)
         deciding = reader.with_model(model)
-        for example in with_adapter([e for e in examples if e.fold == fold], model.adapter):
-            reading = deciding.decide(example.asked, example.candidates, example.rows)
+        for example in with_adapter([e for e in examples if e.fold == fold], model.adapter, model.span_adapter):
+            reading = deciding.decide(example.asked, example.candidates, example.rows, example.question_vector)
             rows.append(outcome(example, reading) | {"fold": fold, "threshold": model.threshold, "ratio": model.companion_ratio})
     return rows
 
@@ -392,6 +413,7 @@ def load_training_questions(paths: Sequence | None = None) -> list[tuple[str, Qu
 FEATURE_GROUPS = {
     "meaning (cosine)": ("cosine", "cosine_gap"),
     "question adapter (learned cosine)": ("adapted_cosine", "adapted_cosine_gap"),
+    "span meaning (span cosine, span adapter)": ("span_cosine", "span_cosine_gap", "span_adapted_cosine", "span_adapted_cosine_gap"),
     "coverage of the question's terms": ("coverage", "coverage_gap", "coverage_context", "coverage_title", "coverage_before", "coverage_after", "coverage_rare_here", "coverage_rare_here_gap", "beside_best"),
     "novelty": ("novelty",),
     "pinned names and figures": ("pins_sentence", "pins_around"),

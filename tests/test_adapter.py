@@ -7,6 +7,7 @@ import pytest
 
 from eval.adapter_training import fit_adapter
 from rag.answer.adapter import QuestionAdapter
+from rag.answer.features import span_meaning
 from rag.answer.scorer import ReaderModel
 from rag.errors import ConfigError
 
@@ -87,7 +88,30 @@ def test_questions_that_teach_nothing_give_the_identity():
     assert fit_adapter([unanswerable]).matrix is None
 
 
-def test_the_shipped_model_carries_an_adapter_for_the_bundled_embedding_model():
-    adapter = ReaderModel.load().adapter
-    assert adapter.matrix is not None and adapter.matrix.shape == (384, 384)  # all-MiniLM-L6-v2's width
-    assert np.abs(adapter.matrix).max() < 1.0  # a bend of the model's space, not a new one
+def test_the_shipped_model_carries_both_adapters_for_the_bundled_embedding_model():
+    model = ReaderModel.load()
+    for adapter in (model.adapter, model.span_adapter):
+        assert adapter.matrix is not None and adapter.matrix.shape == (384, 384)  # all-MiniLM-L6-v2's width
+        assert np.abs(adapter.matrix).max() < 1.0  # a bend of the model's space, not a new one
+    assert not np.array_equal(model.adapter.matrix, model.span_adapter.matrix)
+
+
+def test_a_model_saved_elsewhere_takes_its_adapters_along_and_a_missing_one_is_a_config_error(tmp_path):
+    shipped = ReaderModel.load()
+    path = shipped.save(tmp_path / "refitted.json")
+    loaded = ReaderModel.load(path)
+    assert np.array_equal(loaded.adapter.matrix, shipped.adapter.matrix)
+    assert np.array_equal(loaded.span_adapter.matrix, shipped.span_adapter.matrix)
+    (tmp_path / "refitted.span_adapter.npy").unlink()
+    with pytest.raises(ConfigError, match="rag eval train"):
+        ReaderModel.load(path)
+
+
+def test_span_cosines_are_zero_without_vectors_and_the_adapted_ones_follow_the_adapted_question():
+    assert not span_meaning(None, np.ones(SIZE), None).any()
+    spans = np.stack([_unit(np.eye(SIZE)[0] + 0.5 * np.eye(SIZE)[1]), _unit(np.eye(SIZE)[1])]).astype(np.float32)
+    question, moved = np.eye(SIZE, dtype=np.float32)[0], np.eye(SIZE, dtype=np.float32)[1]
+    plain, plain_gap, adapted, adapted_gap = span_meaning(spans, question, moved).T
+    assert plain[0] > plain[1] and plain_gap.max() == 0.0  # the first span is nearer the question
+    assert adapted[1] > adapted[0] and adapted_gap[1] == 0.0  # the second, nearer the moved question
+    assert span_meaning(spans, np.ones(SIZE + 1, dtype=np.float32), None).shape == (2, 4)  # another model's width: zeros, no error

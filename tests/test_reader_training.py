@@ -8,7 +8,7 @@ import pytest
 
 from eval.questions import DEFAULT_QUESTIONS, Question, load_questions
 from eval.reader_training import collect, cross_validate, folds_of, sentence_labels, span_labels
-from rag.answer.features import ANSWER_FEATURES, Rarity
+from rag.answer.features import ANSWER_FEATURES
 from rag.answer.reader import Reader
 from rag.answer.scorer import ReaderModel
 
@@ -125,12 +125,7 @@ def subset():
 
 @pytest.mark.slow
 def test_cross_validation_scores_each_question_once_in_the_fold_of_its_issue(retriever, subset):
-    reader = Reader(
-        sentences_of=retriever.sentences,
-        rarity=Rarity([p.text for p in retriever.passages]),
-        model=ReaderModel.untrained(),
-        spacy_model=retriever.settings.spacy_model,
-    )
+    reader = Reader.over(retriever, ReaderModel.untrained())
     examples = collect(subset, retriever, reader, k=retriever.settings.answer_passages, progress=False)
     assert len(examples) == len(subset)
     for example in examples:

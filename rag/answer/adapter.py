@@ -6,7 +6,10 @@ place or date asked for) are not what it learned to bring together. The adapter 
 question's vector by a matrix, q' = q + W q, fitted on the project's labelled questions
 (`eval/adapter_training.py`) to make the answering sentence the most similar of its
 candidates; W is pulled towards zero, so it only bends the model's space. The sentence
-model reads the adapted cosine beside the plain one. At question time it is one
+model reads the adapted cosine beside the plain one. A second adapter does the same for the
+short answer: fitted so the span that answers is the most similar of its sentence's spans
+(each span's vector pooled from its tokens' states in the passage), it learns what a "why"
+or a "which bank" question's answer looks like. At question time each is one
 matrix-vector product.
 
 An index built with another embedding model has vectors of another space: an adapter of

@@ -26,7 +26,6 @@ from dataclasses import dataclass, field
 
 from rag.answer.citations import Citation
 from rag.answer.compose import Composed, extracted, with_model_sentence
-from rag.answer.features import Rarity
 from rag.answer.question import Question, analyse
 from rag.answer.reader import Reader, Reading
 from rag.answer.safety import neutralise_instructions
@@ -86,10 +85,9 @@ class Assistant:
         self.generator = generator
         self.settings = settings or retriever.settings
         self.prompts = Prompts(self.settings.prompts_dir)
-        self.reader = Reader(
-            sentences_of=retriever.sentences,
-            rarity=Rarity([p.text for p in retriever.passages]),
-            model=model or ReaderModel.load(self.settings.reader_model),
+        self.reader = Reader.over(
+            retriever,
+            model or ReaderModel.load(self.settings.reader_model),
             threshold=self.settings.answer_threshold,
             spacy_model=self.settings.spacy_model,
         )

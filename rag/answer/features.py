@@ -10,7 +10,8 @@ span, its kind and label, how rare its rarest word is in the corpus (a name met 
 reports is the default guess), how close it sits to the question's words (in the text and
 in the parse), how much of the question's rarer words its setting holds (a few words or
 parse steps around it: which of two figures in one sentence is the one asked for), whether
-it counts the noun asked for or holds a figure, and whether it only repeats the question.
+it counts the noun asked for or holds a figure, whether it only repeats the question, and
+its meaning against the question's (plain, and after the learned span adapter).
 The learned scorer (`rag/answer/scorer.py`) weighs them; its file lists these names, so a
 model fitted on other features is refused.
 
@@ -104,7 +105,12 @@ SPAN_FEATURES = (
     "reason_clause",  # a why / how question, and a clause
     "reason_adposition",
     "reason_marker",
+    "span_cosine",  # the span's vector (its tokens' states in the passage) against the question's
+    "span_cosine_gap",  # ... below the sentence's best span
+    "span_adapted_cosine",  # ... against the question's vector moved by the learned span adapter
+    "span_adapted_cosine_gap",
 )
+SPAN_MEANING = SPAN_FEATURES.index("span_cosine")
 
 # Whether to answer is decided once per question, from how the best sentence and its short
 # answer scored and from what they hold: a question whose detail the newsletters never give
@@ -361,8 +367,20 @@ def _near_tokens(doc, inside: set[int], steps: int) -> set[int]:
     return seen - inside
 
 
-def span_rows(question: Question, doc, spans: Sequence[AnswerSpan], idf: Rarity | None = None) -> np.ndarray:
-    """One row of SPAN_FEATURES per span of one parsed sentence."""
+def span_meaning(span_vectors: np.ndarray | None, question_vector: np.ndarray | None, adapted_vector: np.ndarray | None) -> np.ndarray:
+    """The four span-cosine columns (plain, then adapted; each with its gap below the best span):
+    set apart, because training refills the adapted ones for each fold's span adapter. Zeros
+    where the spans have no vectors (a reader given no embedder)."""
+    count = 0 if span_vectors is None else len(span_vectors)
+    if not count or question_vector is None or span_vectors.shape[1] != len(question_vector):
+        return np.zeros((count, 4), np.float32)
+    plain = span_vectors @ question_vector
+    adapted = span_vectors @ (question_vector if adapted_vector is None else adapted_vector)
+    return np.stack([plain, plain - plain.max(), adapted, adapted - adapted.max()], axis=1).astype(np.float32)
+
+
+def span_rows(question: Question, doc, spans: Sequence[AnswerSpan], idf: Rarity | None = None, meaning: np.ndarray | None = None) -> np.ndarray:
+    """One row of SPAN_FEATURES per span of one parsed sentence (`meaning`: its `span_meaning` columns)."""
     asked = set(question.focus) | question.pins
     weights = {t: (idf(t) if idf is not None else 1.0) for t in asked}
     token_stems = [_terms(t.text) if not t.is_punct else set() for t in doc]
@@ -430,9 +448,15 @@ def span_rows(question: Question, doc, spans: Sequence[AnswerSpan], idf: Rarity 
                 reason * clause,
                 reason * adposition,
                 reason * marker,
+                0.0,  # span cosines, filled below
+                0.0,
+                0.0,
+                0.0,
             ]
         )
     table = np.array(rows, dtype=np.float32).reshape(len(spans), len(SPAN_FEATURES))
+    if meaning is not None and len(meaning) == len(spans):
+        table[:, SPAN_MEANING : SPAN_MEANING + 4] = meaning
     for column in ("local_words", "local_tree"):
         values = table[:, SPAN_FEATURES.index(column)]
         table[:, SPAN_FEATURES.index(f"{column}_gap")] = values - (values.max() if len(values) else 0.0)

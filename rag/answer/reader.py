@@ -3,7 +3,8 @@
 Every answer sentence of the retrieved passages is a candidate (`candidates.py`); each is
 described by general features (`features.py`) and the learned sentence model ranks them.
 The best sentence is parsed, its entities and phrases become short-answer candidates
-(`spans.py`), and the learned span model picks one. Where the best sentence's passage has
+(`spans.py`), each with a vector pooled from its tokens' states in the passage (the index's
+embedder, one pass per sentence), and the learned span model picks one. Where the best sentence's passage has
 another sentence nearly as likely (at least the model's `companion_ratio` of its
 probability), that one is quoted too: an answer often takes two sentences, one naming the
 event and one giving the detail. Last, the answer model reads how the two models scored and
@@ -11,7 +12,7 @@ what the best sentence holds, and says how likely it is that this answer is righ
 is the confidence, and below the model's threshold the assistant abstains (a question the
 newsletters do not answer gets no right answer).
 
-    reader = Reader(sentences_of=retriever.sentences, rarity=Rarity(texts), model=ReaderModel.load())
+    reader = Reader.over(retriever, ReaderModel.load())
     reading = reader.read(question, hits, question_vector)
     reading.confidence, reading.best.text, reading.short_answer.text
 """
@@ -24,8 +25,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from rag.answer.adapter import QuestionAdapter
 from rag.answer.candidates import SentenceCandidate, gather
-from rag.answer.features import Rarity, answer_row, sentence_rows, span_rows
+from rag.answer.features import Rarity, answer_row, sentence_rows, span_meaning, span_rows
 from rag.answer.question import Question
 from rag.answer.safety import without_orders
 from rag.answer.scorer import ReaderModel
@@ -33,9 +35,13 @@ from rag.answer.spans import AnswerSpan, candidate_spans, of_wanted_kind
 from rag.index.passages import Passage
 from rag.index.sentences import StoredSentence
 from rag.nlp import BUNDLED_PIPELINE, pipeline
-from rag.retrieve.retriever import Hit
+from rag.retrieve.retriever import Hit, Retriever
 
 PARSE_CACHE = 4096  # parsed sentences kept (the corpus has about 2,000 distinct ones)
+
+# Embeds texts and returns one vector per character span of each: the index's embedder's
+# embed_in_context, so a span is read with the words of its passage (late chunking).
+EmbedSpans = Callable[[list[str], list[list[tuple[int, int]]]], tuple[np.ndarray, list[np.ndarray]]]
 
 
 @dataclass(frozen=True)
@@ -77,18 +83,34 @@ class Reader:
         model: ReaderModel,
         threshold: float | None = None,
         spacy_model: str = BUNDLED_PIPELINE,
+        embed_spans: EmbedSpans | None = None,
     ) -> None:
         self.sentences_of = sentences_of
         self.rarity = rarity
         self.model = model
         self.threshold = model.threshold if threshold is None else threshold
         self.spacy_model = spacy_model
+        self.embed_spans = embed_spans
         self._parsed: OrderedDict[str, object] = OrderedDict()
+        self._span_vectors: OrderedDict[tuple, np.ndarray] = OrderedDict()
+
+    @classmethod
+    def over(cls, retriever: Retriever, model: ReaderModel, *, threshold: float | None = None, spacy_model: str | None = None) -> Reader:
+        """A reader of `retriever`'s index: its sentences, its passages' term rarity, and its embedder
+        for the spans' vectors (loaded on first use)."""
+        return cls(
+            sentences_of=retriever.sentences,
+            rarity=Rarity([p.text for p in retriever.passages]),
+            model=model,
+            threshold=threshold,
+            spacy_model=spacy_model or retriever.settings.spacy_model,
+            embed_spans=lambda texts, spans: retriever.embedder.embed_in_context(texts, spans),
+        )
 
     def with_model(self, model: ReaderModel) -> Reader:
-        """The same reader (and its parsed sentences) deciding with another model."""
-        other = Reader(sentences_of=self.sentences_of, rarity=self.rarity, model=model, spacy_model=self.spacy_model)
-        other._parsed = self._parsed
+        """The same reader (and its parsed sentences and span vectors) deciding with another model."""
+        other = Reader(sentences_of=self.sentences_of, rarity=self.rarity, model=model, spacy_model=self.spacy_model, embed_spans=self.embed_spans)
+        other._parsed, other._span_vectors = self._parsed, self._span_vectors
         return other
 
     def sentence_table(self, question: Question, hits: Sequence[Hit], question_vector: np.ndarray) -> tuple[list[SentenceCandidate], np.ndarray]:
@@ -108,18 +130,45 @@ class Reader:
             self._parsed.move_to_end(text)
         return doc
 
-    def span_table(self, question: Question, candidate: SentenceCandidate) -> tuple[list[AnswerSpan], np.ndarray]:
-        """The short-answer candidates of one sentence and their feature rows."""
+    def span_vectors(self, candidate: SentenceCandidate, spans: Sequence[AnswerSpan]) -> np.ndarray | None:
+        """The spans' vectors, pooled from their tokens' states in the passage (None without an embedder)."""
+        if self.embed_spans is None or not spans:
+            return None
+        key = (candidate.passage.id, candidate.start, tuple((s.start, s.end) for s in spans))
+        vectors = self._span_vectors.get(key)
+        if vectors is None:
+            _whole, parts = self.embed_spans([candidate.passage.text], [[(candidate.start + s.start, candidate.start + s.end) for s in spans]])
+            vectors = parts[0]
+            self._span_vectors[key] = vectors
+            if len(self._span_vectors) > PARSE_CACHE:
+                self._span_vectors.popitem(last=False)
+        return vectors
+
+    def span_table(
+        self, question: Question, candidate: SentenceCandidate, question_vector: np.ndarray | None = None, span_adapter: QuestionAdapter | None = None
+    ) -> tuple[list[AnswerSpan], np.ndarray]:
+        """The short-answer candidates of one sentence and their feature rows (`span_adapter`: in
+        place of the model's, for training, which scores each question with one fitted without it)."""
         doc = self.parse(candidate.text)
         entities = [(s - candidate.start, e - candidate.start, label) for s, e, label in candidate.entities]
         spans = of_wanted_kind(question, candidate_spans(doc, entities))
-        return spans, span_rows(question, doc, spans, self.rarity)
+        adapter = span_adapter or self.model.span_adapter
+        adapted = adapter.adapt(question_vector) if question_vector is not None else None
+        meaning = span_meaning(self.span_vectors(candidate, spans), question_vector, adapted)
+        return spans, span_rows(question, doc, spans, self.rarity, meaning)
 
     def read(self, question: Question, hits: Sequence[Hit], question_vector: np.ndarray) -> Reading:
         candidates, rows = self.sentence_table(question, hits, question_vector)
-        return self.decide(question, candidates, rows)
+        return self.decide(question, candidates, rows, question_vector)
 
-    def assess(self, question: Question, candidates: Sequence[SentenceCandidate], rows: np.ndarray) -> Assessment | None:
+    def assess(
+        self,
+        question: Question,
+        candidates: Sequence[SentenceCandidate],
+        rows: np.ndarray,
+        question_vector: np.ndarray | None = None,
+        span_adapter: QuestionAdapter | None = None,
+    ) -> Assessment | None:
         """Rank the candidates and pick the short answer, before deciding whether to answer at all."""
         if not len(candidates):
             return None
@@ -133,7 +182,7 @@ class Reader:
         for sentence, handicap in ((best, 0.0), (companion, self.model.companion_penalty)):
             if sentence is None:
                 continue
-            spans, table = self.span_table(question, sentence)
+            spans, table = self.span_table(question, sentence, question_vector, span_adapter)
             if spans:
                 pick, score = self.model.span.best(table)
                 choices.append((score - handicap, spans[pick], sentence, score, table[pick]))
@@ -142,9 +191,16 @@ class Reader:
         _handicapped, short, source, score, span_row = max(choices, key=lambda item: item[0])
         return Assessment(ranked, companion, short, source, answer_row(logits[order], rows[order[0]], score, span_row))
 
-    def decide(self, question: Question, candidates: Sequence[SentenceCandidate], rows: np.ndarray) -> Reading:
+    def decide(
+        self,
+        question: Question,
+        candidates: Sequence[SentenceCandidate],
+        rows: np.ndarray,
+        question_vector: np.ndarray | None = None,
+        span_adapter: QuestionAdapter | None = None,
+    ) -> Reading:
         """The answer model's probability is the confidence: below the threshold, abstain."""
-        assessed = self.assess(question, candidates, rows)
+        assessed = self.assess(question, candidates, rows, question_vector, span_adapter)
         if assessed is None:
             return Reading(question, [], 0.0, False, None)
         confidence = float(self.model.answer.probability(assessed.row[None, :])[0])

@@ -29,7 +29,8 @@ from rag.answer.features import ANSWER_FEATURES, SENTENCE_FEATURES, SPAN_FEATURE
 from rag.errors import ConfigError
 
 MODEL_FILE = Path(__file__).with_name("reader_model.json")
-FORMAT = 3  # 2: the answer model decides abstention; 3: with the question adapter
+FORMAT = 4  # 2: the answer model decides abstention; 3: with the question adapter; 4: and the span adapter
+ADAPTER_KEYS = ("adapter", "span_adapter")  # JSON keys naming each adapter's file, beside the model file
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,7 @@ class ReaderModel:
     companion_ratio: float = 1.01  # a second sentence of the best one's passage at this share of its probability is quoted too
     companion_penalty: float = 0.0  # what a short answer from that second sentence must beat the best sentence's by
     adapter: QuestionAdapter = QuestionAdapter()  # moves the question's vector for the adapted cosine (identity until fitted)
+    span_adapter: QuestionAdapter = QuestionAdapter()  # ... for the span adapted cosine
 
     @classmethod
     def untrained(cls) -> ReaderModel:
@@ -114,7 +116,7 @@ class ReaderModel:
         sentence = LinearModel.from_dict(data["sentence"], SENTENCE_FEATURES, path)
         span = LinearModel.from_dict(data["span"], SPAN_FEATURES, path)
         answer = LinearModel.from_dict(data["answer"], ANSWER_FEATURES, path)
-        adapter = QuestionAdapter.load(path.with_name(data["adapter"])) if data.get("adapter") else QuestionAdapter()
+        adapter, span_adapter = (QuestionAdapter.load(path.with_name(data[key])) if data.get(key) else QuestionAdapter() for key in ADAPTER_KEYS)
         return cls(
             sentence,
             span,
@@ -124,15 +126,17 @@ class ReaderModel:
             float(data["companion_ratio"]),
             float(data["companion_penalty"]),
             adapter,
+            span_adapter,
         )
 
     def save(self, path: Path | None = None) -> Path:
-        """The JSON file, and the adapter's matrix beside it (its name recorded in the JSON)."""
+        """The JSON file, and the adapters' matrices beside it (their names recorded in the JSON)."""
         path = path or MODEL_FILE
-        adapter_name = None
-        if self.adapter.matrix is not None:
-            adapter_name = path.with_suffix(".adapter.npy").name
-            self.adapter.save(path.with_name(adapter_name))
+        names = {}
+        for key, adapter in zip(ADAPTER_KEYS, (self.adapter, self.span_adapter)):
+            names[key] = path.with_suffix(f".{key}.npy").name if adapter.matrix is not None else None
+            if names[key]:
+                adapter.save(path.with_name(names[key]))
         data = {
             "format": FORMAT,
             "note": "Fitted by `rag eval train`; scored by `rag eval cv` (leave-one-issue-out). Weights apply to standardised features.",
@@ -140,7 +144,7 @@ class ReaderModel:
             "companion_ratio": round(self.companion_ratio, 4),
             "companion_penalty": round(self.companion_penalty, 4),
             "trained_on": self.trained_on,
-            "adapter": adapter_name,
+            **names,
             "sentence": self.sentence.to_dict(),
             "span": self.span.to_dict(),
             "answer": self.answer.to_dict(),
