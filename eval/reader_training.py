@@ -38,7 +38,7 @@ from eval.questions import Question
 from rag.answer.candidates import SentenceCandidate
 from rag.answer.compose import extracted
 from rag.answer.adapter import QuestionAdapter
-from rag.answer.features import ADAPTED, ANSWER_FEATURES, SENTENCE_FEATURES, SPAN_FEATURES, adapted_columns
+from rag.answer.features import ADAPTED, ADAPTED_WIDTH, ANSWER_FEATURES, SENTENCE_FEATURES, SPAN_FEATURES, adapted_columns
 from rag.answer.question import Question as AskedQuestion
 from rag.answer.reader import Reader, Reading
 from rag.answer.scorer import LinearModel, ReaderModel
@@ -117,7 +117,7 @@ def with_adapter(examples: Sequence[Example], adapter: QuestionAdapter, span_ada
     for example in examples:
         rows = example.rows.copy()
         if example.question_vector is not None and len(example.candidates):
-            rows[:, ADAPTED : ADAPTED + 2] = adapted_columns(example.candidates, adapter.adapt(example.question_vector))
+            rows[:, ADAPTED : ADAPTED + ADAPTED_WIDTH] = adapted_columns(example.candidates, adapter.adapt(example.question_vector))
         refilled.append(dataclasses.replace(example, rows=rows, span_adapter=span_adapter, spans={}))
     return refilled
 

@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 from eval.questions import DEFAULT_QUESTIONS, Question, load_questions
-from eval.reader_training import collect, cross_validate, folds_of, sentence_labels, span_labels
-from rag.answer.features import ANSWER_FEATURES
+from eval.reader_training import collect, cross_validate, folds_of, sentence_labels, span_labels, with_adapter
+from rag.answer.features import ANSWER_FEATURES, SENTENCE_FEATURES
 from rag.answer.reader import Reader
 from rag.answer.scorer import ReaderModel
 
@@ -152,6 +152,27 @@ def test_cross_validation_scores_each_question_once_in_the_fold_of_its_issue(ret
 def _table_example(number: int, answerable: bool, fold: str):
     question = SimpleNamespace(answerable=answerable, id=f"q{number}")
     return SimpleNamespace(question=question, fold=fold, excluded_from=frozenset([fold]))
+
+
+@pytest.mark.slow
+def test_the_rows_training_learns_from_are_the_rows_a_question_is_answered_with(retriever, subset):
+    """Training describes each question once with no adapter and refills the adapted columns per
+    fold; at question time the reader describes it with the shipped adapters. Both must agree."""
+    shipped = ReaderModel.load()
+    untrained = Reader.over(retriever, ReaderModel.untrained())
+    answering = Reader.over(retriever, shipped)
+    examples = with_adapter(collect(subset[:8], retriever, untrained, k=retriever.settings.answer_passages, progress=False), shipped.adapter, shipped.span_adapter)
+    for example in examples:
+        hits = retriever.search(example.asked.searched, k=retriever.settings.answer_passages, filters=example.asked.filters).hits
+        _candidates, rows = answering.sentence_table(example.asked, hits, example.question_vector)
+        assert np.allclose(rows, example.rows, atol=1e-5)
+        for name in ("cosine", "adapted_cosine", "coverage"):  # each gap column is its own feature's gap
+            column = rows[:, SENTENCE_FEATURES.index(name)]
+            assert np.allclose(rows[:, SENTENCE_FEATURES.index(f"{name}_gap")], column - column.max(), atol=1e-5)
+        best = int(np.argmax(rows[:, 0]))
+        _spans, table = answering.span_table(example.asked, example.candidates[best], example.question_vector)
+        _spans, refilled = untrained.span_table(example.asked, example.candidates[best], example.question_vector, example.span_adapter)
+        assert np.allclose(table, refilled, atol=1e-5)
 
 
 def test_the_threshold_refuses_at_most_the_allowed_share_of_answerable_questions_out_of_fold():

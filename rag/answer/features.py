@@ -199,13 +199,15 @@ def _new_entities(question: Question, text: str, entities, offset: int) -> list[
 
 
 ADAPTED = SENTENCE_FEATURES.index("adapted_cosine")
+ADAPTED_WIDTH = 2  # adapted_cosine and its gap
+COSINE, COVERAGE = SENTENCE_FEATURES.index("cosine"), SENTENCE_FEATURES.index("coverage")  # each followed by its gap
 
 
 def adapted_columns(candidates: Sequence[SentenceCandidate], adapted_vector: np.ndarray) -> np.ndarray:
     """The adapted_cosine and adapted_cosine_gap columns: set apart, because training refills
     them for each fold's adapter without describing the candidates again."""
     if not candidates:
-        return np.zeros((0, 2), np.float32)
+        return np.zeros((0, ADAPTED_WIDTH), np.float32)
     cosines = np.array([float(c.vector @ adapted_vector) for c in candidates])
     return np.stack([cosines, cosines - cosines.max()], axis=1).astype(np.float32)
 
@@ -286,10 +288,10 @@ def sentence_rows(
             ]
         )
     table = np.array(rows, dtype=np.float32)
-    table[:, 0] = cosines
-    table[:, 1] = cosines - cosines.max()
-    table[:, ADAPTED : ADAPTED + 2] = adapted_columns(candidates, question_vector if adapted_vector is None else adapted_vector)
-    table[:, 3] = np.array(coverages) - max(coverages)
+    table[:, COSINE] = cosines
+    table[:, COSINE + 1] = cosines - cosines.max()
+    table[:, ADAPTED : ADAPTED + ADAPTED_WIDTH] = adapted_columns(candidates, question_vector if adapted_vector is None else adapted_vector)
+    table[:, COVERAGE + 1] = np.array(coverages) - max(coverages)
     rare = SENTENCE_FEATURES.index("coverage_rare_here")
     table[:, rare + 1] = table[:, rare] - table[:, rare].max()
     return table
