@@ -17,7 +17,7 @@ model fitted on other features is refused.
 
     rarity = Rarity(passage_texts)
     rows = sentence_rows(question, candidates, question_vector, rarity, adapted)  # one row per candidate, SENTENCE_FEATURES order
-    table = span_rows(question, doc, spans, rarity)                       # one row per span of a parsed sentence
+    table = span_rows(question, doc, spans, rarity, meaning)  # one row per span of a parsed sentence (meaning: span_meaning(...))
 """
 
 from __future__ import annotations

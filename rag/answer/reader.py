@@ -4,10 +4,10 @@ Every answer sentence of the retrieved passages is a candidate (`candidates.py`)
 described by general features (`features.py`) and the learned sentence model ranks them.
 The best sentence is parsed, its entities and phrases become short-answer candidates
 (`spans.py`), each with a vector pooled from its tokens' states in the passage (the index's
-embedder, one pass per sentence), and the learned span model picks one. Where the best sentence's passage has
-another sentence nearly as likely (at least the model's `companion_ratio` of its
-probability), that one is quoted too: an answer often takes two sentences, one naming the
-event and one giving the detail. Last, the answer model reads how the two models scored and
+embedder, one pass per sentence), and the learned span model picks one. Where the best
+sentence's passage has another sentence nearly as likely (at least the model's
+`companion_ratio` of its probability), that one is quoted too: an answer often takes two
+sentences, one naming the event and one giving the detail. Last, the answer model reads how the two models scored and
 what the best sentence holds, and says how likely it is that this answer is right: that
 is the confidence, and below the model's threshold the assistant abstains (a question the
 newsletters do not answer gets no right answer).
