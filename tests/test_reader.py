@@ -56,6 +56,13 @@ def test_each_stretch_of_the_sentence_is_offered_once(sentence):
     assert len(offsets) == len(set(offsets))
 
 
+def test_a_span_keeps_the_closing_quotation_mark_of_a_quote_it_opens():
+    sentence = '"BACUDA" is an abbreviation of "Band of Customs Data Analysts" and means "to change" in Korean.'
+    texts = [s.text for s in spans_of(sentence)]
+    assert all(t.count('"') % 2 == 0 for t in texts)  # no span opens a quote it does not close
+    assert any('"Band of Customs Data Analysts"' in t for t in texts)
+
+
 def test_the_person_and_the_date_of_an_opening_are_candidates():
     texts = {s.text for s in spans_of(OPENING)}
     assert {"Norikazu Kuramoto", "14 November 2023", "Bangkok"} <= texts

@@ -54,8 +54,24 @@ def _strip(doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _with_its_quotes(doc, start: int, end: int) -> tuple[int, int]:
+    """A range holding one quotation mark of a pair takes in the other where it stands just outside
+    ('abbreviation of "Band of Customs Data Analysts' gets its closing mark, 'to change" in Korean'
+    its opening one)."""
+    text = doc[start:end].text
+    if text.count('"') % 2 == 0 and text.count("“") == text.count("”"):
+        return start, end
+    after = doc[end].text if end < len(doc) else ""
+    before = doc[start - 1].text if start > 0 else ""
+    if after in ('"', "”") and (text.count('"') % 2 or text.count("“") > text.count("”")):
+        return start, end + 1
+    if before in ('"', "“"):
+        return start - 1, end
+    return start, end
+
+
 def _make(doc, start: int, end: int, kind: str, label: str = "") -> AnswerSpan | None:
-    start, end = _strip(doc, start, end)
+    start, end = _with_its_quotes(doc, *_strip(doc, start, end))
     if start >= end or end - start > MAX_SPAN_TOKENS:
         return None
     span = doc[start:end]
