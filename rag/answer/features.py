@@ -203,13 +203,19 @@ ADAPTED_WIDTH = 2  # adapted_cosine and its gap
 COSINE, COVERAGE = SENTENCE_FEATURES.index("cosine"), SENTENCE_FEATURES.index("coverage")  # each followed by its gap
 
 
+def with_gap(values: np.ndarray) -> np.ndarray:
+    """Two columns: the values, and each one's gap below the best of them (how a candidate
+    stands against its rivals for the same question)."""
+    values = np.asarray(values, dtype=np.float32)
+    return np.stack([values, values - (values.max() if len(values) else 0.0)], axis=1)
+
+
 def adapted_columns(candidates: Sequence[SentenceCandidate], adapted_vector: np.ndarray) -> np.ndarray:
     """The adapted_cosine and adapted_cosine_gap columns: set apart, because training refills
     them for each fold's adapter without describing the candidates again."""
     if not candidates:
         return np.zeros((0, ADAPTED_WIDTH), np.float32)
-    cosines = np.array([float(c.vector @ adapted_vector) for c in candidates])
-    return np.stack([cosines, cosines - cosines.max()], axis=1).astype(np.float32)
+    return with_gap(np.array([float(c.vector @ adapted_vector) for c in candidates]))
 
 
 def sentence_rows(
@@ -288,12 +294,11 @@ def sentence_rows(
             ]
         )
     table = np.array(rows, dtype=np.float32)
-    table[:, COSINE] = cosines
-    table[:, COSINE + 1] = cosines - cosines.max()
+    table[:, COSINE : COSINE + 2] = with_gap(cosines)
     table[:, ADAPTED : ADAPTED + ADAPTED_WIDTH] = adapted_columns(candidates, question_vector if adapted_vector is None else adapted_vector)
-    table[:, COVERAGE + 1] = np.array(coverages) - max(coverages)
+    table[:, COVERAGE : COVERAGE + 2] = with_gap(np.array(coverages))
     rare = SENTENCE_FEATURES.index("coverage_rare_here")
-    table[:, rare + 1] = table[:, rare] - table[:, rare].max()
+    table[:, rare : rare + 2] = with_gap(table[:, rare])
     return table
 
 
@@ -376,9 +381,8 @@ def span_meaning(span_vectors: np.ndarray | None, question_vector: np.ndarray | 
     count = 0 if span_vectors is None else len(span_vectors)
     if not count or question_vector is None or span_vectors.shape[1] != len(question_vector):
         return np.zeros((count, 4), np.float32)
-    plain = span_vectors @ question_vector
-    adapted = span_vectors @ (question_vector if adapted_vector is None else adapted_vector)
-    return np.stack([plain, plain - plain.max(), adapted, adapted - adapted.max()], axis=1).astype(np.float32)
+    adapted = question_vector if adapted_vector is None else adapted_vector
+    return np.hstack([with_gap(span_vectors @ question_vector), with_gap(span_vectors @ adapted)])
 
 
 def span_rows(question: Question, doc, spans: Sequence[AnswerSpan], idf: Rarity | None = None, meaning: np.ndarray | None = None) -> np.ndarray:
@@ -461,7 +465,7 @@ def span_rows(question: Question, doc, spans: Sequence[AnswerSpan], idf: Rarity 
         table[:, SPAN_MEANING : SPAN_MEANING + 4] = meaning
     for column in ("local_words", "local_tree"):
         values = table[:, SPAN_FEATURES.index(column)]
-        table[:, SPAN_FEATURES.index(f"{column}_gap")] = values - (values.max() if len(values) else 0.0)
+        table[:, SPAN_FEATURES.index(f"{column}_gap")] = with_gap(values)[:, 1]
     return table
 
 

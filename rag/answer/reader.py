@@ -92,7 +92,7 @@ class Reader:
         self.spacy_model = spacy_model
         self.embed_spans = embed_spans
         self._parsed: OrderedDict[str, object] = OrderedDict()
-        self._span_vectors: OrderedDict[tuple, np.ndarray] = OrderedDict()
+        self._span_vectors: OrderedDict[tuple, dict[tuple[int, int], np.ndarray]] = OrderedDict()  # sentence -> span offsets -> vector
 
     @classmethod
     def over(cls, retriever: Retriever, model: ReaderModel, *, threshold: float | None = None, spacy_model: str | None = None) -> Reader:
@@ -131,18 +131,27 @@ class Reader:
         return doc
 
     def span_vectors(self, candidate: SentenceCandidate, spans: Sequence[AnswerSpan]) -> np.ndarray | None:
-        """The spans' vectors, pooled from their tokens' states in the passage (None without an embedder)."""
+        """The spans' vectors, pooled from their tokens' states in the passage (None without an
+        embedder). Every span of the sentence is embedded in its one pass and kept, whichever
+        of them a question keeps."""
         if self.embed_spans is None or not spans:
             return None
-        key = (candidate.passage.id, candidate.start, tuple((s.start, s.end) for s in spans))
-        vectors = self._span_vectors.get(key)
-        if vectors is None:
-            _whole, parts = self.embed_spans([candidate.passage.text], [[(candidate.start + s.start, candidate.start + s.end) for s in spans]])
-            vectors = parts[0]
-            self._span_vectors[key] = vectors
+        key = (candidate.passage.id, candidate.start)
+        found = self._span_vectors.get(key)
+        if found is None or any((s.start, s.end) not in found for s in spans):
+            every = {(s.start, s.end) for s in self._sentence_spans(candidate)} | {(s.start, s.end) for s in spans}
+            offsets = sorted(every)
+            _whole, parts = self.embed_spans([candidate.passage.text], [[(candidate.start + a, candidate.start + b) for a, b in offsets]])
+            found = dict(zip(offsets, parts[0]))
+            self._span_vectors[key] = found
             if len(self._span_vectors) > PARSE_CACHE:
                 self._span_vectors.popitem(last=False)
-        return vectors
+        return np.stack([found[(s.start, s.end)] for s in spans])
+
+    def _sentence_spans(self, candidate: SentenceCandidate) -> list[AnswerSpan]:
+        """Every short-answer candidate of the sentence, before a question keeps those of its kind."""
+        entities = [(s - candidate.start, e - candidate.start, label) for s, e, label in candidate.entities]
+        return candidate_spans(self.parse(candidate.text), entities)
 
     def span_table(
         self, question: Question, candidate: SentenceCandidate, question_vector: np.ndarray | None = None, span_adapter: QuestionAdapter | None = None
@@ -150,8 +159,7 @@ class Reader:
         """The short-answer candidates of one sentence and their feature rows (`span_adapter`: in
         place of the model's, for training, which scores each question with one fitted without it)."""
         doc = self.parse(candidate.text)
-        entities = [(s - candidate.start, e - candidate.start, label) for s, e, label in candidate.entities]
-        spans = of_wanted_kind(question, candidate_spans(doc, entities))
+        spans = of_wanted_kind(question, self._sentence_spans(candidate))
         adapter = span_adapter or self.model.span_adapter
         adapted = adapter.adapt(question_vector) if question_vector is not None else None
         meaning = span_meaning(self.span_vectors(candidate, spans), question_vector, adapted)
