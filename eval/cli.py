@@ -128,13 +128,14 @@ def cross_validation(
     retriever, reader, k = _reader_setup(index_dir, None)
     named = load_training_questions(questions)
     examples = collect([q for _name, q in named], retriever, reader, k=k)
-    rows = cross_validate(examples, reader)
+    adapter_cache: dict = {}  # the adapters of each training set, fitted once for the CV and its ablation
+    rows = cross_validate(examples, reader, adapter_cache=adapter_cache)
     set_of = {q.id: name for name, q in named}
     for row in rows:
         row["set"] = set_of[row["id"]]
     report = {"pooled": summarise_outcomes(rows), "by_set": by_group(rows, "set"), "by_style": by_group(rows, "style")}
     if ablate:
-        report["ablation"] = ablation(examples, reader)
+        report["ablation"] = ablation(examples, reader, everything=report["pooled"], adapter_cache=adapter_cache)
     out.mkdir(parents=True, exist_ok=True)
     (out / "cv.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     with (out / "rows.jsonl").open("w", encoding="utf-8") as handle:

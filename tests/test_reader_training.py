@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from eval.questions import DEFAULT_QUESTIONS, Question, load_questions
-from eval.reader_training import collect, cross_validate, folds_of, sentence_labels, span_labels, with_adapter
+from eval.reader_training import collect, cross_validate, fit_adapters, folds_of, sentence_labels, span_labels, with_adapter
 from rag.answer.features import ANSWER_FEATURES, SENTENCE_FEATURES
 from rag.answer.reader import Reader
 from rag.answer.scorer import ReaderModel
@@ -144,6 +144,22 @@ def test_cross_validation_scores_each_question_once_in_the_fold_of_its_issue(ret
             assert row["short_answer"] is None and row["answer"] is None and not row["gold"]
         else:
             assert row["short_answer"] and row["short_answer"] in row["answer"]
+
+
+@pytest.mark.slow
+def test_an_ablation_shares_each_training_sets_adapters_and_they_are_what_a_fresh_fit_gives(retriever, subset):
+    """The ablation's runs reuse the adapters of a training set instead of refitting them: that is
+    only right if a fit is deterministic, and only for the very same examples."""
+    reader = Reader.over(retriever, ReaderModel.untrained())
+    examples = collect(subset, retriever, reader, k=retriever.settings.answer_passages, progress=False)
+    cache: dict = {}
+    shared = fit_adapters(examples, reader, cache)
+    assert fit_adapters(list(examples), reader, cache) is shared
+    fresh = fit_adapters(examples, reader)
+    for cached, refitted in zip(shared, fresh):
+        assert cached.matrix is not None and np.array_equal(cached.matrix, refitted.matrix)
+    assert fit_adapters(examples[:-5], reader, cache) is not shared
+    assert len(cache) == 2
 
 
 # The abstention threshold
