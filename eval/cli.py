@@ -123,12 +123,12 @@ def cross_validation(
     import json
 
     from eval.harness import check_reader_against_baseline
-    from eval.reader_training import ablation, by_group, collect, cross_validate, load_training_questions, summarise_outcomes
+    from eval.reader_training import AdapterCache, ablation, by_group, collect, cross_validate, load_training_questions, summarise_outcomes
 
     retriever, reader, k = _reader_setup(index_dir, None)
     named = load_training_questions(questions)
     examples = collect([q for _name, q in named], retriever, reader, k=k)
-    adapter_cache: dict = {}  # the adapters of each training set, fitted once for the CV and its ablation
+    adapter_cache: AdapterCache = {}  # the adapters of each training set, fitted once for the CV and its ablation
     rows = cross_validate(examples, reader, adapter_cache=adapter_cache)
     set_of = {q.id: name for name, q in named}
     for row in rows:

@@ -146,12 +146,12 @@ def fit_adapters(examples: Sequence[Example], reader: Reader, cache: AdapterCach
     each set of questions need be fitted once: one CV meets the questions outside issues A and B
     in A's outer fold and again in B's, and an ablation's runs meet every set again (a CV 6 min 15 s
     → 4 min 15 s, the same rows)."""
-    key = tuple(id(e) for e in examples)
-    if cache is not None and key in cache and all(a is b for a, b in zip(cache[key][0], examples)):
+    key = tuple(id(e) for e in examples)  # the cache holds the examples, so no other object can take their ids
+    if cache is not None and key in cache:
         return cache[key][1]
     adapters = fit_adapter(examples), fit_adapter_on(span_groups(examples, reader))
     if cache is not None:
-        cache[key] = (list(examples), adapters)  # the examples are held, so their ids stay theirs
+        cache[key] = (list(examples), adapters)
     return adapters
 
 
@@ -449,7 +449,7 @@ def ablation(
     """Pooled CV figures with each feature group left out in turn (`everything`: the figures with
     all features, when the caller has them already, so that CV is not run twice)."""
     cache: AdapterCache = {} if adapter_cache is None else adapter_cache
-    results = {"all features": everything or summarise_outcomes(cross_validate(examples, reader, progress=False, adapter_cache=cache))}
+    results = {"all features": everything if everything is not None else summarise_outcomes(cross_validate(examples, reader, progress=False, adapter_cache=cache))}
     for name, group in tqdm(FEATURE_GROUPS.items(), desc="ablation", unit="group", disable=not progress):
         columns = [i for i, feature in enumerate(SENTENCE_FEATURES) if feature not in group]
         answer_columns = [i for i, feature in enumerate(ANSWER_FEATURES) if feature not in group]
